@@ -1,0 +1,1 @@
+//! Runnable examples of the Model Context Protocol SDK; each program lives in `examples/`.

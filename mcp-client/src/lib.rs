@@ -1,0 +1,1 @@
+//! `mcp-client`: part of the Model Context Protocol SDK (being built; see the README's crate map).

@@ -1,0 +1,1 @@
+//! Hand-written helpers over the generated types (being written).

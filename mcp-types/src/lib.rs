@@ -19,10 +19,14 @@
 //! (`src/generated/`); the JSON-RPC envelope, versions, error codes, `_meta`
 //! and the helpers are written by hand.
 
+#[macro_use]
+mod tag;
+mod de;
 mod error;
 mod generated;
 mod helpers;
 mod jsonrpc;
+mod message;
 pub mod meta;
 mod method;
 mod version;

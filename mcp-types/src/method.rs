@@ -43,8 +43,9 @@ pub trait NotificationMethod: Send + Sync + 'static {
 /// A value that can be trimmed to the exact wire shape of one revision.
 ///
 /// Generated for every protocol type: fields that `version` does not define
-/// are cleared, recursively. Values a peer sent that the model does not know
-/// (each type's `extra` map, `_meta`) are left alone.
+/// are cleared, recursively, and a result's `resultType` (required from
+/// 2026-07-28 on) is set to `"complete"` when unset. Values a peer sent that
+/// the model does not know (each type's `extra` map, `_meta`) are left alone.
 ///
 /// ```
 /// use mcp_types::{Implementation, ProtocolVersion, Revisioned};

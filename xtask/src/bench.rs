@@ -1,5 +1,264 @@
-//! `cargo xtask bench` (being written).
+//! `cargo xtask bench`: builds our `bench-server` example, the same tools on
+//! rmcp (`bench/rmcp-server/`) and the raw floors (`bench/floor/`), drives
+//! each with the same raw JSON-RPC load, prints the tables and writes
+//! `BENCHMARKS.md`. `cargo xtask bench --help` lists the options.
+//!
+//! | module | one idea |
+//! | --- | --- |
+//! | [`options`] | the command line |
+//! | [`build`] | building the servers |
+//! | [`servers`] | the servers under test: binaries, modes, start and stop |
+//! | [`jsonrpc`] | the requests sent and the checks on the responses |
+//! | [`load_stdio`] | stdio round trips, startup time, idle RSS |
+//! | [`http`] | the minimal HTTP/1.1 client |
+//! | [`load_http`] | Streamable HTTP round trips and session memory |
+//! | [`procfs`] | CPU time, RSS and affinity from `/proc` |
+//! | [`stats`] | percentiles and the figures of a run |
+//! | [`report`] | the result tables and ratios |
+//! | [`machine`], [`document`] | `BENCHMARKS.md` |
 
-pub(crate) fn run(_args: &[String]) -> Result<(), crate::Error> {
-    Err("not written yet".into())
+mod build;
+mod document;
+mod http;
+mod jsonrpc;
+mod load_http;
+mod load_stdio;
+mod machine;
+mod options;
+mod procfs;
+mod report;
+mod servers;
+mod stats;
+
+use std::path::Path;
+
+use load_stdio::Plan;
+use options::{Options, USAGE};
+use report::{Outcome, Results, Row, Section};
+use servers::{Catalogue, HttpMode, Role, Target};
+
+use crate::Error;
+
+/// Requests in flight in the pipelined stdio scenarios.
+const PIPELINE_WINDOW: usize = 64;
+/// Keep-alive connection counts of the HTTP scenarios.
+const HTTP_CONNECTIONS: [usize; 2] = [1, 16];
+
+pub(crate) fn run(args: &[String]) -> Result<(), Error> {
+    let options = Options::parse(args)?;
+    if options.help {
+        print!("{USAGE}");
+        return Ok(());
+    }
+    let root = crate::project_root();
+    let target_dir = build::target_dir(&root);
+    if cfg!(debug_assertions) && !options.build_only {
+        // `cargo xtask` is a debug build; the load generator must not be.
+        return build::rerun_in_release(&root, &target_dir, args);
+    }
+    if !options.no_build {
+        build::build_all(&root, &target_dir)?;
+    }
+    if options.build_only {
+        eprintln!("bench: everything built; nothing measured (--build-only)");
+        return Ok(());
+    }
+    let mut catalogue = servers::catalogue(&target_dir);
+    if let Some(name) = &options.server {
+        catalogue.stdio.retain(|t| t.label.contains(name.as_str()));
+        catalogue.http.retain(|t| t.label.contains(name.as_str()));
+    }
+    if let Some(missing) = catalogue
+        .stdio
+        .iter()
+        .chain(&catalogue.http)
+        .find(|t| t.role != Role::Ours && !t.is_built())
+    {
+        return Err(format!(
+            "{} is missing; run without --no-build",
+            missing.program.display()
+        )
+        .into());
+    }
+    let log_dir = target_dir.join("bench-logs");
+    let plan = Plan {
+        warmup: options.warmup,
+        duration: options.duration,
+    };
+    let mut results = Results::default();
+    if options.stdio {
+        stdio_group(&catalogue, plan, options.spawns, &log_dir, &mut results);
+    }
+    if options.http {
+        http_group(&catalogue, plan, &log_dir, &mut results);
+    }
+    if options.memory {
+        memory_group(&catalogue, options.sessions, &log_dir, &mut results);
+    }
+    println!("\n{}", report::results_markdown(&results));
+    if let Some(out) = &options.out {
+        let path = root.join(out);
+        let machine = machine::Machine::describe(&root);
+        std::fs::write(&path, document::render(&results, &machine, &options))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        eprintln!("bench: wrote {}", path.display());
+    }
+    match results.failures() {
+        0 => Ok(()),
+        n => Err(format!("{n} run(s) failed; server stderr is in {}", log_dir.display()).into()),
+    }
+}
+
+/// Runs one scenario on one server, printing a progress line.
+fn measure<T>(
+    target: &Target,
+    scenario: &str,
+    run: impl FnOnce() -> Result<T, Error>,
+    show: impl Fn(&T) -> String,
+) -> Row<T> {
+    let outcome = if !target.is_built() {
+        eprintln!("  {scenario:<44} {:<18} not built", target.label);
+        Outcome::NotBuilt
+    } else {
+        match run() {
+            Ok(value) => {
+                eprintln!("  {scenario:<44} {:<18} {}", target.label, show(&value));
+                Outcome::Done(value)
+            }
+            Err(e) => {
+                eprintln!("  {scenario:<44} {:<18} FAILED: {e}", target.label);
+                Outcome::Failed(e.to_string())
+            }
+        }
+    };
+    Row {
+        label: target.label,
+        role: target.role,
+        outcome,
+    }
+}
+
+fn show_rps(m: &stats::Measurement) -> String {
+    format!(
+        "{} req/s, p50 {:.1} µs, server {:.1} µs/req",
+        report::thousands(m.rps()),
+        m.p50.as_secs_f64() * 1e6,
+        m.server_us_per_request()
+    )
+}
+
+fn stdio_group(
+    catalogue: &Catalogue,
+    plan: Plan,
+    spawns: usize,
+    log_dir: &Path,
+    results: &mut Results,
+) {
+    let scenarios = [
+        ("stdio, sequential", 1, false),
+        ("stdio, sequential, pinned to one core", 1, true),
+        ("stdio, pipelined (64 in flight)", PIPELINE_WINDOW, false),
+        (
+            "stdio, pipelined (64 in flight), pinned to one core",
+            PIPELINE_WINDOW,
+            true,
+        ),
+    ];
+    for (title, window, pinned) in scenarios {
+        let rows = catalogue
+            .stdio
+            .iter()
+            .map(|target| {
+                measure(
+                    target,
+                    title,
+                    || load_stdio::throughput(target, window, pinned, plan, log_dir),
+                    show_rps,
+                )
+            })
+            .collect();
+        results.throughput.push(Section {
+            title: title.to_owned(),
+            rows,
+        });
+    }
+    let title = "stdio, spawn to first initialize response";
+    let rows = catalogue
+        .stdio
+        .iter()
+        .map(|target| {
+            measure(
+                target,
+                title,
+                || load_stdio::startup(target, spawns, log_dir),
+                |s| format!("{:.2} ms median", s.median.as_secs_f64() * 1e3),
+            )
+        })
+        .collect();
+    results.startup.push(Section {
+        title: title.to_owned(),
+        rows,
+    });
+}
+
+fn http_group(catalogue: &Catalogue, plan: Plan, log_dir: &Path, results: &mut Results) {
+    let modes = [
+        (HttpMode::Stateless, "Streamable HTTP, stateless (2026-07-28)"),
+        (HttpMode::Stateful, "Streamable HTTP, stateful (2025-11-25)"),
+    ];
+    for (mode, name) in modes {
+        for connections in HTTP_CONNECTIONS {
+            let title = format!(
+                "{name}, {connections} keep-alive connection{}",
+                if connections == 1 { "" } else { "s" }
+            );
+            let rows = catalogue
+                .http
+                .iter()
+                .map(|target| {
+                    measure(
+                        target,
+                        &title,
+                        || load_http::throughput(target, mode, connections, plan, log_dir),
+                        show_rps,
+                    )
+                })
+                .collect();
+            results.throughput.push(Section { title, rows });
+        }
+    }
+}
+
+fn memory_group(catalogue: &Catalogue, sessions: usize, log_dir: &Path, results: &mut Results) {
+    let title = "Idle RSS, stdio (initialized, each tool called once)";
+    let rows = catalogue
+        .stdio
+        .iter()
+        .map(|target| {
+            measure(
+                target,
+                title,
+                || load_stdio::idle_rss(target, log_dir),
+                |kib| format!("{:.1} MiB", *kib as f64 / 1024.0),
+            )
+        })
+        .collect();
+    results.idle.push(Section {
+        title: title.to_owned(),
+        rows,
+    });
+    let title = format!("Streamable HTTP, memory of {sessions} stateful sessions");
+    let rows = catalogue
+        .http
+        .iter()
+        .map(|target| {
+            measure(
+                target,
+                &title,
+                || load_http::sessions(target, sessions, log_dir),
+                |s| format!("{:.1} KiB/session", s.bytes_per_session() / 1024.0),
+            )
+        })
+        .collect();
+    results.sessions.push(Section { title, rows });
 }

@@ -5,6 +5,7 @@
 //! | `codegen [--check]` | regenerates `mcp-types/src/generated/` from `../shared/mcp-schema` |
 //! | `conformance` | runs the official conformance suite against the everything-server/-client |
 //! | `bench` | runs the benchmarks side by side with rmcp and writes `BENCHMARKS.md` |
+//! | `test` | the whole test suite: `cargo test --workspace`, then the conformance suite |
 
 mod bench;
 mod codegen;
@@ -22,8 +23,9 @@ fn main() -> ExitCode {
         "codegen" => codegen::run(rest),
         "conformance" => conformance::run(rest),
         "bench" => bench::run(rest),
+        "test" => test(rest),
         _ => {
-            eprintln!("usage: cargo xtask <codegen [--check] | conformance | bench>");
+            eprintln!("usage: cargo xtask <codegen [--check] | conformance | bench | test>");
             return ExitCode::from(2);
         }
     };
@@ -45,4 +47,16 @@ pub(crate) fn project_root() -> std::path::PathBuf {
         .parent()
         .expect("xtask lives one level below the root")
         .to_path_buf()
+}
+
+/// `cargo xtask test`: every test of the workspace, then the conformance suite.
+fn test(args: &[String]) -> Result<(), Error> {
+    let status = std::process::Command::new(env!("CARGO"))
+        .args(["test", "--workspace", "--all-features"])
+        .current_dir(project_root())
+        .status()?;
+    if !status.success() {
+        return Err("cargo test failed".into());
+    }
+    conformance::run(args)
 }

@@ -1,0 +1,118 @@
+//! A glance into a message's `params` for the few members the HTTP layer
+//! needs (the 2026 `_meta` protocol version, `name`, `uri`), without building
+//! the whole value.
+
+use std::borrow::Cow;
+
+use mcp_types::JsonRpcMessage;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+/// What the HTTP layer reads from `params`; every member is optional and a
+/// member of an unexpected type reads as absent (the engine reports it).
+#[derive(Debug, Default)]
+pub(crate) struct Peek<'a> {
+    /// `_meta["io.modelcontextprotocol/protocolVersion"]`, when present.
+    pub(crate) protocol_version: Option<Cow<'a, str>>,
+    /// Whether `_meta` has the protocol version key at all (of any type).
+    pub(crate) has_protocol_version: bool,
+    /// `params.name`, when a string.
+    pub(crate) name: Option<Cow<'a, str>>,
+    /// `params.uri`, when a string.
+    pub(crate) uri: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct RawParams<'a> {
+    #[serde(rename = "_meta", borrow, default)]
+    meta: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    name: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    uri: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct RawMeta<'a> {
+    #[serde(rename = "io.modelcontextprotocol/protocolVersion", borrow, default)]
+    protocol_version: Option<&'a RawValue>,
+}
+
+fn string(raw: Option<&RawValue>) -> Option<Cow<'_, str>> {
+    let text = raw?.get();
+    if !text.starts_with('"') {
+        return None;
+    }
+    // The raw value is a valid JSON string: without escapes, its inside is the text.
+    let inner = &text[1..text.len() - 1];
+    if !inner.contains('\\') {
+        return Some(Cow::Borrowed(inner));
+    }
+    serde_json::from_str::<String>(text).ok().map(Cow::Owned)
+}
+
+impl<'a> Peek<'a> {
+    /// Reads the members from a request's or notification's params.
+    pub(crate) fn of(message: &'a JsonRpcMessage) -> Peek<'a> {
+        let params = match message {
+            JsonRpcMessage::Request(r) => r.params.as_deref(),
+            JsonRpcMessage::Notification(n) => n.params.as_deref(),
+            _ => None,
+        };
+        let Some(params) = params.filter(|p| p.get().starts_with('{')) else {
+            return Peek::default();
+        };
+        let Ok(raw) = serde_json::from_str::<RawParams<'a>>(params.get()) else {
+            return Peek::default();
+        };
+        let meta = raw
+            .meta
+            .filter(|m| m.get().starts_with('{'))
+            .and_then(|m| serde_json::from_str::<RawMeta<'a>>(m.get()).ok());
+        let version = meta.and_then(|m| m.protocol_version);
+        Peek {
+            has_protocol_version: version.is_some(),
+            protocol_version: string(version),
+            name: string(raw.name),
+            uri: string(raw.uri),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn peek_of(params: &str) -> (Option<String>, bool, Option<String>, Option<String>) {
+        let text = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"m","params":{params}}}"#);
+        let m = JsonRpcMessage::from_slice(text.as_bytes()).unwrap();
+        let p = Peek::of(&m);
+        (
+            p.protocol_version.map(Cow::into_owned),
+            p.has_protocol_version,
+            p.name.map(Cow::into_owned),
+            p.uri.map(Cow::into_owned),
+        )
+    }
+
+    #[test]
+    fn reads_members() {
+        let (v, has, name, uri) = peek_of(
+            r#"{"name":"a\"b","uri":"file:///x","arguments":{"big":[1,2,3]},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}"#,
+        );
+        assert_eq!(v.as_deref(), Some("2026-07-28"));
+        assert!(has);
+        assert_eq!(name.as_deref(), Some("a\"b"));
+        assert_eq!(uri.as_deref(), Some("file:///x"));
+    }
+
+    #[test]
+    fn odd_shapes_read_as_absent() {
+        assert_eq!(peek_of("[1]"), (None, false, None, None));
+        assert_eq!(peek_of(r#"{"name":7,"_meta":"x"}"#), (None, false, None, None));
+        assert_eq!(
+            peek_of(r#"{"_meta":{"io.modelcontextprotocol/protocolVersion":5}}"#),
+            (None, true, None, None)
+        );
+    }
+}

@@ -1,0 +1,425 @@
+//! The session era (2025-03-26 to 2025-11-25): `POST` of messages and batches,
+//! the `GET` stream and its resumption, `DELETE`.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use http::request::Parts;
+use http::{HeaderValue, StatusCode};
+use mcp_types::{ErrorCode, JsonRpcMessage, JsonRpcPayload, ProtocolVersion};
+use tokio::sync::{mpsc, oneshot};
+
+use super::event_store::EventId;
+use super::guard::Accept;
+use super::handler::SessionHandler;
+use super::headers::{LAST_EVENT_ID, MCP_PROTOCOL_VERSION, MCP_SESSION_ID};
+use super::response::{self, HttpResponse, SESSION_NOT_FOUND, TRANSPORT_ERROR};
+use super::router::{Conn, Control, OpenStream, Resumed, Router, RouterConfig};
+use super::service::Inner;
+use super::session_transport::SessionTransport;
+use super::sse::{SseBody, Source};
+use super::table::{SessionHandle, StreamGuard, new_session_id};
+use crate::{BatchPosition, Inbound};
+
+/// The `MCP-Protocol-Version` header as text; a value that is not text reads
+/// as an unknown version.
+pub(crate) fn protocol_header(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(MCP_PROTOCOL_VERSION)
+        .map(|v| v.to_str().unwrap_or("\u{fffd}"))
+}
+
+/// The 400 answer to an unknown or unsupported version, listing the supported ones.
+pub(crate) fn unsupported_version(
+    supported: impl Iterator<Item = ProtocolVersion>,
+    requested: &str,
+    id: Option<mcp_types::RequestId>,
+) -> HttpResponse {
+    let supported: Vec<&str> = supported.map(ProtocolVersion::as_str).collect();
+    let error = mcp_types::ErrorObject::new(
+        ErrorCode::UNSUPPORTED_PROTOCOL_VERSION,
+        format!("Bad Request: unsupported protocol version `{requested}`"),
+    )
+    .with_data(serde_json::json!({ "supported": supported, "requested": requested }));
+    response::error(StatusCode::BAD_REQUEST, id, error)
+}
+
+/// The version a session-era request speaks: its header, else the negotiated
+/// one, else 2025-03-26; a header naming another version than the negotiated
+/// one, or an unsupported one, is refused.
+fn request_version<H>(
+    inner: &Inner<H>,
+    parts: &Parts,
+    session: Option<&SessionHandle>,
+    id: Option<&mcp_types::RequestId>,
+) -> Result<ProtocolVersion, HttpResponse> {
+    let negotiated = session.and_then(SessionHandle::version);
+    let Some(header) = protocol_header(parts) else {
+        return Ok(negotiated.unwrap_or(ProtocolVersion::HTTP_DEFAULT));
+    };
+    let config = &inner.config;
+    let Some(version) =
+        ProtocolVersion::parse(header).filter(|v| !v.is_stateless() && config.supports(*v))
+    else {
+        let supported = config.versions.iter().copied().filter(|v| !v.is_stateless());
+        return Err(unsupported_version(supported, header, id.cloned()));
+    };
+    match negotiated {
+        Some(n) if n != version => Err(response::error_msg(
+            StatusCode::BAD_REQUEST,
+            id.cloned(),
+            ErrorCode::INVALID_REQUEST,
+            format!(
+                "Bad Request: MCP-Protocol-Version `{version}` differs from the session's negotiated version `{n}`"
+            ),
+        )),
+        _ => Ok(version),
+    }
+}
+
+/// The session named by `Mcp-Session-Id`: 400 without one, 404 for an
+/// unknown or ended one.
+fn find_session<H>(
+    inner: &Inner<H>,
+    parts: &Parts,
+    id: Option<&mcp_types::RequestId>,
+) -> Result<Arc<SessionHandle>, HttpResponse> {
+    let Some(header) = parts.headers.get(MCP_SESSION_ID) else {
+        return Err(response::error_msg(
+            StatusCode::BAD_REQUEST,
+            id.cloned(),
+            TRANSPORT_ERROR,
+            "Bad Request: Mcp-Session-Id header is required",
+        ));
+    };
+    header
+        .to_str()
+        .ok()
+        .and_then(|sid| inner.table.get(sid))
+        .ok_or_else(|| {
+            response::error_msg(
+                StatusCode::NOT_FOUND,
+                id.cloned(),
+                SESSION_NOT_FOUND,
+                "Session not found",
+            )
+        })
+}
+
+fn session_gone(id: Option<&mcp_types::RequestId>) -> HttpResponse {
+    response::error_msg(
+        StatusCode::NOT_FOUND,
+        id.cloned(),
+        SESSION_NOT_FOUND,
+        "Session not found",
+    )
+}
+
+/// Starts a session: its engine, its router, its table entry.
+fn create_session<H: SessionHandler>(
+    inner: &Arc<Inner<H>>,
+    id: Option<&mcp_types::RequestId>,
+) -> Result<Arc<SessionHandle>, HttpResponse> {
+    let sid = new_session_id().map_err(|e| {
+        tracing::error!(error = %e, "no randomness for a session id");
+        response::status(StatusCode::INTERNAL_SERVER_ERROR)
+    })?;
+    let capacity = inner.config.channel_capacity;
+    let (transport, end) = SessionTransport::channel(capacity, Some(sid.clone()), true);
+    let (control_tx, control_rx) = mpsc::channel(capacity);
+    let session = Arc::new(SessionHandle::new(
+        sid.clone(),
+        end.inbound,
+        control_tx,
+        &inner.table,
+    ));
+    if inner.table.insert(session.clone()).is_err() {
+        return Err(response::error_msg(
+            StatusCode::SERVICE_UNAVAILABLE,
+            id.cloned(),
+            TRANSPORT_ERROR,
+            "Service Unavailable: too many sessions",
+        ));
+    }
+    let router = Router::new(
+        session.clone(),
+        Arc::downgrade(&inner.table),
+        end.outbound,
+        control_rx,
+        end.close,
+        inner.config.event_store.as_ref().map(|s| s.open(&sid)),
+        RouterConfig {
+            retry: inner.config.sse_retry,
+            capacity,
+            sse_polling: inner.config.sse_polling,
+        },
+    );
+    tokio::spawn(router.run());
+    tokio::spawn(inner.handler.serve(transport));
+    tracing::debug!(session = %sid, "session started");
+    Ok(session)
+}
+
+/// Hands the messages to the engine, each with the request's parts (and its
+/// place in the batch).
+async fn forward(
+    session: &SessionHandle,
+    mut parts: Option<Parts>,
+    messages: Vec<JsonRpcMessage>,
+    batch: bool,
+) -> Result<(), ()> {
+    let len = messages.len();
+    for (index, message) in messages.into_iter().enumerate() {
+        let mut extensions = http::Extensions::new();
+        if index + 1 == len {
+            extensions.insert(parts.take().ok_or(())?);
+        } else if let Some(p) = &parts {
+            extensions.insert(p.clone());
+        }
+        if batch {
+            extensions.insert(BatchPosition { index, len });
+        }
+        session
+            .inbound
+            .send(Inbound {
+                message,
+                extensions,
+            })
+            .await
+            .map_err(|_| ())?;
+    }
+    Ok(())
+}
+
+/// `POST` of the session era.
+pub(crate) async fn post<H: SessionHandler>(
+    inner: &Arc<Inner<H>>,
+    parts: Parts,
+    payload: JsonRpcPayload,
+    accept: Accept,
+) -> HttpResponse {
+    let (messages, batch) = match payload {
+        JsonRpcPayload::Single(m) => (vec![m], false),
+        JsonRpcPayload::Batch(v) => (v, true),
+    };
+    // The id errors are answered with: the request's, when there is one request.
+    let answer_id = if batch { None } else { messages[0].id().cloned() };
+    let answer_id = answer_id.as_ref();
+    let initialize = !batch && messages[0].method() == Some("initialize");
+    if batch && messages.iter().any(|m| m.method() == Some("initialize")) {
+        return response::error_msg(
+            StatusCode::BAD_REQUEST,
+            None,
+            ErrorCode::INVALID_REQUEST,
+            "Invalid Request: initialize must not be part of a batch",
+        );
+    }
+    let (session, version) = if initialize {
+        if parts.headers.contains_key(MCP_SESSION_ID) {
+            return response::error_msg(
+                StatusCode::BAD_REQUEST,
+                answer_id.cloned(),
+                ErrorCode::INVALID_REQUEST,
+                "Invalid Request: initialize must not carry Mcp-Session-Id",
+            );
+        }
+        let version = match request_version(inner, &parts, None, answer_id) {
+            Ok(v) => v,
+            Err(r) => return r,
+        };
+        match create_session(inner, answer_id) {
+            Ok(s) => (s, version),
+            Err(r) => return r,
+        }
+    } else {
+        let session = match find_session(inner, &parts, answer_id) {
+            Ok(s) => s,
+            Err(r) => return r,
+        };
+        match request_version(inner, &parts, Some(&session), answer_id) {
+            Ok(v) => (session, v),
+            Err(r) => return r,
+        }
+    };
+    if batch && !version.supports_batch() {
+        return response::error_msg(
+            StatusCode::BAD_REQUEST,
+            None,
+            ErrorCode::INVALID_REQUEST,
+            format!("Invalid Request: protocol version {version} does not allow batches"),
+        );
+    }
+
+    let requests: Vec<_> = messages
+        .iter()
+        .filter_map(|m| match m {
+            JsonRpcMessage::Request(r) => Some(r.id.clone()),
+            _ => None,
+        })
+        .collect();
+    if requests.is_empty() {
+        // Notifications and responses: accepted once the engine has them.
+        return match forward(&session, Some(parts), messages, batch).await {
+            Ok(()) => response::status(StatusCode::ACCEPTED),
+            Err(()) => session_gone(answer_id),
+        };
+    }
+
+    let json = (inner.config.json_response && accept.json) || !accept.sse;
+    let (conn, json_rx, sse_rx) = if json {
+        let (tx, rx) = oneshot::channel();
+        (Conn::Json { reply: tx, batch }, Some(rx), None)
+    } else {
+        let (tx, rx) = mpsc::channel(inner.config.channel_capacity);
+        (Conn::Sse(tx), None, Some(rx))
+    };
+    let open = OpenStream {
+        requests,
+        conn,
+        prime: !initialize && version >= ProtocolVersion::V2025_11_25,
+        initialize,
+    };
+    let (reply_tx, reply_rx) = oneshot::channel();
+    if session
+        .control
+        .send(Control::Open(open, reply_tx))
+        .await
+        .is_err()
+    {
+        return session_gone(answer_id);
+    }
+    match reply_rx.await {
+        Ok(Ok(())) => {}
+        Ok(Err(dup)) => {
+            return response::error_msg(
+                StatusCode::BAD_REQUEST,
+                Some(dup.clone()),
+                ErrorCode::INVALID_REQUEST,
+                format!("Invalid Request: a request with id {dup} is already in flight"),
+            );
+        }
+        Err(_) => return session_gone(answer_id),
+    }
+    if forward(&session, Some(parts), messages, batch).await.is_err() {
+        return session_gone(answer_id);
+    }
+
+    let mut response = match (json_rx, sse_rx) {
+        (Some(rx), _) => match rx.await {
+            Ok(body) => response::json(StatusCode::OK, body),
+            Err(_) => session_gone(answer_id),
+        },
+        (_, Some(rx)) => response::sse(SseBody::new(
+            VecDeque::new(),
+            Source::Channel(rx),
+            inner.config.keep_alive,
+            Some(StreamGuard::new(session.clone())),
+        )),
+        (None, None) => unreachable!("a stream is either JSON or SSE"),
+    };
+    if initialize && let Ok(value) = HeaderValue::from_str(&session.id) {
+        response.headers_mut().insert(MCP_SESSION_ID, value);
+    }
+    response
+}
+
+/// `GET` of the session era: the standalone stream, or a resumed one.
+pub(crate) async fn get<H: SessionHandler>(
+    inner: &Arc<Inner<H>>,
+    parts: Parts,
+    accept: Accept,
+) -> HttpResponse {
+    if !accept.sse {
+        return response::error_msg(
+            StatusCode::NOT_ACCEPTABLE,
+            None,
+            TRANSPORT_ERROR,
+            "Not Acceptable: GET needs Accept: text/event-stream",
+        );
+    }
+    let session = match find_session(inner, &parts, None) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let version = match request_version(inner, &parts, Some(&session), None) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let keep_alive = inner.config.keep_alive;
+    let last_event = parts.headers.get(LAST_EVENT_ID);
+    if let Some(last) = last_event.filter(|_| inner.config.event_store.is_some()) {
+        let Some(after) = last.to_str().ok().and_then(|s| s.trim().parse::<EventId>().ok()) else {
+            return response::error_msg(
+                StatusCode::BAD_REQUEST,
+                None,
+                TRANSPORT_ERROR,
+                "Bad Request: malformed Last-Event-ID",
+            );
+        };
+        let (reply, rx) = oneshot::channel();
+        if session
+            .control
+            .send(Control::Resume { after, reply })
+            .await
+            .is_err()
+        {
+            return session_gone(None);
+        }
+        return match rx.await {
+            Ok(Some(Resumed { replay, live })) => response::sse(SseBody::new(
+                replay.into(),
+                live.map_or(Source::Done, Source::Channel),
+                keep_alive,
+                Some(StreamGuard::new(session)),
+            )),
+            Ok(None) => response::error_msg(
+                StatusCode::BAD_REQUEST,
+                None,
+                TRANSPORT_ERROR,
+                "Bad Request: Last-Event-ID names no stream of this session",
+            ),
+            Err(_) => session_gone(None),
+        };
+    }
+    let (conn, rx) = mpsc::channel(inner.config.channel_capacity);
+    let (reply, attached) = oneshot::channel();
+    let prime = version >= ProtocolVersion::V2025_11_25;
+    if session
+        .control
+        .send(Control::Standalone { conn, prime, reply })
+        .await
+        .is_err()
+    {
+        return session_gone(None);
+    }
+    match attached.await {
+        Ok(true) => response::sse(SseBody::new(
+            VecDeque::new(),
+            Source::Channel(rx),
+            keep_alive,
+            Some(StreamGuard::new(session)),
+        )),
+        Ok(false) => response::error_msg(
+            StatusCode::CONFLICT,
+            None,
+            TRANSPORT_ERROR,
+            "Conflict: only one GET stream is allowed per session",
+        ),
+        Err(_) => session_gone(None),
+    }
+}
+
+/// `DELETE` of the session era: ends the session.
+pub(crate) fn delete<H: SessionHandler>(inner: &Arc<Inner<H>>, parts: Parts) -> HttpResponse {
+    let session = match find_session(inner, &parts, None) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if let Err(r) = request_version(inner, &parts, Some(&session), None) {
+        return r;
+    }
+    inner.table.remove(&session);
+    tracing::debug!(session = %session.id, "session deleted by the client");
+    response::status(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,275 @@
+//! The stateless era (2026-07-28): every `POST` is one request served by its
+//! own engine, after its headers are checked against its body.
+
+use std::collections::VecDeque;
+use std::future::poll_fn;
+use std::task::{Context, Poll, ready};
+
+use bytes::Bytes;
+use futures::StreamExt;
+use futures::channel::mpsc as fmpsc;
+use http::StatusCode;
+use http::request::Parts;
+use mcp_types::{
+    ErrorCode, ErrorObject, JsonRpcMessage, JsonRpcNotification, ProtocolVersion, RequestId,
+};
+use tokio::sync::mpsc;
+
+use super::config::StreamableHttpConfig;
+use super::guard::Accept;
+use super::handler::SessionHandler;
+use super::headers::{MCP_METHOD, MCP_NAME, decode_header_value, single, trim_ows};
+use super::peek::Peek;
+use super::response::{self, HttpResponse};
+use super::service::Inner;
+use super::session::{protocol_header, unsupported_version};
+use super::session_transport::SessionTransport;
+use super::sse::{self, SseBody, Source};
+use crate::{Inbound, Outbound};
+
+fn mismatch(message: impl Into<String>) -> ErrorObject {
+    ErrorObject::new(ErrorCode::HEADER_MISMATCH, message)
+}
+
+/// Checks the headers against the body, in the order the specification
+/// implies: protocol version header against `_meta`, version support,
+/// `Mcp-Method`, `Mcp-Name`, then the user's validator.
+fn validate(
+    config: &StreamableHttpConfig,
+    parts: &Parts,
+    message: &JsonRpcMessage,
+) -> Result<(), HttpResponse> {
+    let id = message.id().cloned();
+    let bad = |e: ErrorObject| response::error(StatusCode::BAD_REQUEST, id.clone(), e);
+    let header = protocol_header(parts);
+    let peek = Peek::of(message);
+    if peek.has_protocol_version {
+        match (header, peek.protocol_version.as_deref()) {
+            (Some(h), Some(m)) if h == m => {}
+            (None, _) => {
+                return Err(bad(mismatch(
+                    "Header mismatch: the MCP-Protocol-Version header is required",
+                )));
+            }
+            (Some(h), m) => {
+                return Err(bad(mismatch(format!(
+                    "Header mismatch: MCP-Protocol-Version header `{h}` does not match _meta protocolVersion {}",
+                    m.map_or_else(|| "(not a string)".to_owned(), |m| format!("`{m}`"))
+                ))));
+            }
+        }
+    }
+    let requested = header.or(peek.protocol_version.as_deref()).unwrap_or("");
+    if !ProtocolVersion::parse(requested).is_some_and(|v| v.is_stateless() && config.supports(v)) {
+        let supported = config.versions.iter().copied().filter(|v| v.is_stateless());
+        return Err(unsupported_version(supported, requested, id));
+    }
+    let JsonRpcMessage::Request(request) = message else {
+        return Ok(());
+    };
+    match single(&parts.headers, &MCP_METHOD) {
+        Ok(Some(v)) if trim_ows(v) == request.method.as_bytes() => {}
+        Ok(Some(v)) => {
+            return Err(bad(mismatch(format!(
+                "Header mismatch: Mcp-Method header `{}` does not match body method `{}`",
+                String::from_utf8_lossy(v),
+                request.method
+            ))));
+        }
+        Ok(None) => return Err(bad(mismatch("Header mismatch: the Mcp-Method header is required"))),
+        Err(()) => return Err(bad(mismatch("Header mismatch: Mcp-Method appears more than once"))),
+    }
+    let expected = match request.method.as_str() {
+        "tools/call" | "prompts/get" => peek.name.as_deref(),
+        "resources/read" => peek.uri.as_deref(),
+        _ => None,
+    };
+    if let Some(expected) = expected {
+        match single(&parts.headers, &MCP_NAME) {
+            Ok(Some(v)) => match decode_header_value(v) {
+                Ok(name) if name == expected => {}
+                Ok(name) => {
+                    return Err(bad(mismatch(format!(
+                        "Header mismatch: Mcp-Name header value '{name}' does not match body value '{expected}'"
+                    ))));
+                }
+                Err(e) => return Err(bad(mismatch(format!("Header mismatch: Mcp-Name: {e}")))),
+            },
+            Ok(None) => {
+                return Err(bad(mismatch(format!(
+                    "Header mismatch: the Mcp-Name header is required for {}",
+                    request.method
+                ))));
+            }
+            Err(()) => return Err(bad(mismatch("Header mismatch: Mcp-Name appears more than once"))),
+        }
+    }
+    if let Some(check) = &config.header_validator {
+        check(parts, request).map_err(bad)?;
+    }
+    Ok(())
+}
+
+/// What a request's engine said next.
+enum Next {
+    /// The response (or error) to the request.
+    Final(JsonRpcMessage),
+    /// A notification about it.
+    Notification(JsonRpcMessage),
+}
+
+/// One 2026-07-28 request in flight, with its engine's channels.
+///
+/// Dropped before the request was answered (the client closed the response),
+/// it cancels the request: the engine gets `notifications/cancelled` and then
+/// the end of its input.
+pub(crate) struct Call {
+    id: RequestId,
+    inbound: Option<mpsc::Sender<Inbound>>,
+    outbound: fmpsc::Receiver<Outbound>,
+    finished: bool,
+}
+
+impl Call {
+    fn finish(&mut self) {
+        self.finished = true;
+        // The engine's input ends: it stops once it has nothing in flight.
+        self.inbound = None;
+    }
+
+    fn poll_message(&mut self, cx: &mut Context<'_>) -> Poll<Option<Next>> {
+        if self.finished {
+            return Poll::Ready(None);
+        }
+        loop {
+            let Some(out) = ready!(self.outbound.poll_next_unpin(cx)) else {
+                tracing::warn!(id = %self.id, "the engine ended without answering the request");
+                self.finish();
+                return Poll::Ready(None);
+            };
+            match out.message {
+                JsonRpcMessage::Request(r) => {
+                    tracing::warn!(
+                        method = %r.method,
+                        "dropping a server-to-client request: 2026-07-28 streams carry none (use input requests)"
+                    );
+                }
+                JsonRpcMessage::Response(ref r) if r.id == self.id => {
+                    self.finish();
+                    return Poll::Ready(Some(Next::Final(out.message)));
+                }
+                JsonRpcMessage::Error(ref e) if e.id.as_ref() == Some(&self.id) => {
+                    self.finish();
+                    return Poll::Ready(Some(Next::Final(out.message)));
+                }
+                JsonRpcMessage::Response(_) | JsonRpcMessage::Error(_) => {
+                    tracing::warn!(id = %self.id, "dropping a response to another request");
+                }
+                JsonRpcMessage::Notification(_) => {
+                    return Poll::Ready(Some(Next::Notification(out.message)));
+                }
+            }
+        }
+    }
+
+    /// The next SSE event of the stream; `None` after the response.
+    pub(crate) fn poll_event(&mut self, cx: &mut Context<'_>) -> Poll<Option<Bytes>> {
+        self.poll_message(cx).map(|next| {
+            next.map(|n| match n {
+                Next::Final(m) | Next::Notification(m) => sse::event(None, &m),
+            })
+        })
+    }
+}
+
+impl Drop for Call {
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        let Some(inbound) = self.inbound.take() else {
+            return;
+        };
+        tracing::debug!(id = %self.id, "the client left: cancelling the request");
+        let params = serde_json::json!({
+            "requestId": self.id,
+            "reason": "the client closed the HTTP response",
+        });
+        if let Ok(n) = JsonRpcNotification::new("notifications/cancelled", &params) {
+            let _ = inbound.try_send(Inbound::from(JsonRpcMessage::Notification(n)));
+        }
+    }
+}
+
+/// `POST` of 2026-07-28.
+pub(crate) async fn post<H: SessionHandler>(
+    inner: &Inner<H>,
+    parts: Parts,
+    message: JsonRpcMessage,
+    accept: Accept,
+) -> HttpResponse {
+    let id = match &message {
+        JsonRpcMessage::Request(r) => Some(r.id.clone()),
+        JsonRpcMessage::Notification(_) => None,
+        JsonRpcMessage::Response(_) | JsonRpcMessage::Error(_) => {
+            return response::error_msg(
+                StatusCode::BAD_REQUEST,
+                message.id().cloned(),
+                ErrorCode::INVALID_REQUEST,
+                "Invalid Request: 2026-07-28 clients send only requests and notifications",
+            );
+        }
+    };
+    if let Err(r) = validate(&inner.config, &parts, &message) {
+        return r;
+    }
+    let (transport, end) = SessionTransport::channel(inner.config.channel_capacity, None, false);
+    tokio::spawn(inner.handler.serve(transport));
+    let mut extensions = http::Extensions::new();
+    extensions.insert(parts);
+    // The channel is new: it has room.
+    let _ = end.inbound.try_send(Inbound {
+        message,
+        extensions,
+    });
+    let Some(id) = id else {
+        // The engine reads the notification, then the end of its input.
+        return response::status(StatusCode::ACCEPTED);
+    };
+    let mut call = Call {
+        id,
+        inbound: Some(end.inbound),
+        outbound: end.outbound,
+        finished: false,
+    };
+    let stream_ok = accept.sse && !inner.config.json_response;
+    loop {
+        match poll_fn(|cx| call.poll_message(cx)).await {
+            None => {
+                return response::error_msg(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Some(call.id.clone()),
+                    ErrorCode::INTERNAL_ERROR,
+                    "Internal error: the request was not answered",
+                );
+            }
+            Some(Next::Final(m)) if accept.json => {
+                return response::json(response::stateless_status(&m), sse::json(&m));
+            }
+            Some(Next::Final(m)) => {
+                let events = VecDeque::from([sse::event(None, &m)]);
+                return response::sse(SseBody::new(events, Source::Done, None, None));
+            }
+            Some(Next::Notification(_)) if !stream_ok => {}
+            Some(Next::Notification(m)) => {
+                let events = VecDeque::from([sse::event(None, &m)]);
+                return response::sse(SseBody::new(
+                    events,
+                    Source::Call(call),
+                    inner.config.keep_alive,
+                    None,
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! `BENCHMARKS.md`: the machine, the versions, the method, the commands and
+//! the result tables.
+
+use super::machine::Machine;
+use super::options::Options;
+use super::report::{Results, markdown_table, results_markdown};
+
+/// The commands a reader needs to reproduce the figures.
+const COMMANDS: &str = "\
+cargo xtask bench                       # builds everything below, runs, writes this file
+cargo xtask bench --quick               # smoke run
+cargo xtask bench --only stdio|http|memory
+cargo xtask bench --build-only          # what CI runs
+
+# what it builds (release, into one target directory):
+cargo build --release --manifest-path bench/rmcp-server/Cargo.toml
+cargo build --release --manifest-path bench/floor/Cargo.toml
+cargo build --release -p <member> --example bench-server
+
+# how it starts each server (HTTP on a free 127.0.0.1 port, endpoint /mcp):
+target/release/examples/bench-server stdio | http <addr> stateful | http <addr> stateless
+target/release/rmcp-bench-server stdio | stdio-pipes | http <addr> stateful | http <addr> stateless
+target/release/floor-stdio
+target/release/floor-http <addr> stateful|stateless
+taskset -c 0 <server> ...               # pinned runs (the load generator pins itself too)";
+
+fn method(options: &Options) -> String {
+    format!(
+        "\
+- **Tools.** Every server exposes `echo(text)` (a text content block holding
+  `text`) and `add(a, b)`. Each run first checks both answers in full, then
+  times `tools/call echo` with a {text_len}-byte text. During the run every
+  response is checked for its id and a `result`, and one in {every} is parsed
+  and checked in full.
+- **Load generator** (`xtask/src/bench/`): raw JSON-RPC, the same for every
+  server. stdio: one blocking thread; it writes all requests a batch of
+  responses frees up in one `write` and reads whatever the pipe holds in one
+  `read`. HTTP: a hand-rolled HTTP/1.1 keep-alive client, all connections on
+  one current-thread tokio runtime; each connection has one request in flight.
+- **Windows.** {warmup:.1} s warm-up, then {duration:.1} s measured per
+  scenario, against a freshly started server. req/s counts round trips in the
+  measured window; p50/p99 are their latencies (send to full response).
+- **CPU** is user + system time from `/proc/<pid>/stat` (all threads) over the
+  measured window, divided by the round trips; *client CPU* is the load
+  generator's, so a reader can see it is not the bottleneck.
+- **Peak RSS** is the server's `VmHWM` at the end of the run.
+- **Pinned** runs start the server under `taskset -c 0` and pin the load
+  generator to CPU 0 as well: both share one core.
+- **Stateless HTTP** (2026-07-28): no `initialize`; every POST carries
+  `params._meta` with `io.modelcontextprotocol/protocolVersion: \"2026-07-28\"`,
+  `clientInfo` and `clientCapabilities`, and the headers
+  `MCP-Protocol-Version`, `Mcp-Method: tools/call`, `Mcp-Name: echo`.
+- **Stateful HTTP** (2025-11-25): each connection `initialize`s its own
+  session, sends `notifications/initialized`, then calls with
+  `Mcp-Session-Id`. Servers may answer with JSON or an SSE stream.
+- **Sessions.** A fresh stateful server's RSS is read once idle; 16 warm-up
+  sessions are opened and the RSS read again (the baseline); then
+  {sessions} sessions are opened (`initialize` + `notifications/initialized`,
+  over 4 keep-alive connections, none closed) and the RSS is read after
+  300 ms. KiB/session = growth over the baseline / {sessions}.
+- **Startup** is the time from spawning the stdio server (with `initialize`
+  written to its stdin at once) to reading the `initialize` response,
+  median over {spawns} cold starts.
+- **Ratios.** `× rmcp` divides by rmcp's best variant in the same table
+  (e.g. `stdio_pipes` over `stdio`); `× floor` by the floor. For req/s higher
+  is better; for times and memory lower is better.
+- **Floors** (`bench/floor/`): `floor-stdio` parses each line with
+  serde_json and writes a canned-shape result on one blocking thread;
+  `floor-http` is bare hyper 1.x on a multi-threaded tokio runtime doing the
+  same per POST (JSON responses, a session id on `initialize`).",
+        text_len = super::jsonrpc::ECHO_TEXT.len(),
+        every = super::jsonrpc::FULL_CHECK_EVERY,
+        warmup = options.warmup.as_secs_f64(),
+        duration = options.duration.as_secs_f64(),
+        sessions = options.sessions,
+        spawns = options.spawns,
+    )
+}
+
+/// The whole file.
+pub(crate) fn render(results: &Results, machine: &Machine, options: &Options) -> String {
+    let mut out = String::from("# Benchmarks\n\n");
+    out.push_str(&format!(
+        "Written by `cargo xtask bench` on {} at commit `{}`.{}\n\n",
+        machine.date,
+        machine.commit,
+        if options.quick {
+            " **Quick smoke run (`--quick`): too short for the figures to be trusted.**"
+        } else {
+            ""
+        }
+    ));
+    out.push_str("## Machine\n\n");
+    out.push_str(&markdown_table(
+        &["what", "value"],
+        &[
+            vec!["CPUs (`nproc`)".into(), machine.cpus.to_string()],
+            vec!["CPU".into(), machine.cpu_model.clone()],
+            vec!["kernel".into(), machine.kernel.clone()],
+            vec!["rustc".into(), machine.rustc.clone()],
+        ],
+    ));
+    out.push_str("\n## Versions\n\n");
+    let mut versions = vec![vec![
+        "this SDK (bench-server)".to_owned(),
+        env!("CARGO_PKG_VERSION").to_owned(),
+    ]];
+    versions.extend(
+        machine
+            .versions
+            .iter()
+            .map(|(name, version)| vec![name.clone(), version.clone()]),
+    );
+    out.push_str(&markdown_table(&["crate", "version"], &versions));
+    out.push_str("\n## Method\n\n");
+    out.push_str(&method(options));
+    out.push_str("\n\n## Commands\n\n```sh\n");
+    out.push_str(COMMANDS);
+    out.push_str("\n```\n\n## Results\n\n");
+    out.push_str(&results_markdown(results));
+    out
+}

@@ -17,7 +17,7 @@ use crate::{HandlerError, Peer, PeerError};
 ///
 /// In the session era the version, client info and capabilities come from the
 /// `initialize` handshake; in 2026-07-28 they come from the request's own `_meta`.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct RequestContext<S> {
     pub(crate) id: RequestId,
     pub(crate) method: Arc<str>,
@@ -33,6 +33,27 @@ pub struct RequestContext<S> {
     pub(crate) input_responses: Option<InputResponses>,
     pub(crate) request_state: Option<String>,
     pub(crate) state_key: Arc<StateKey>,
+}
+
+impl<S> Clone for RequestContext<S> {
+    fn clone(&self) -> Self {
+        RequestContext {
+            id: self.id.clone(),
+            method: self.method.clone(),
+            meta: self.meta.clone(),
+            version: self.version,
+            client_info: self.client_info.clone(),
+            client_capabilities: self.client_capabilities.clone(),
+            log_level: self.log_level,
+            peer: self.peer.clone(),
+            cancellation: self.cancellation.clone(),
+            state: self.state.clone(),
+            extensions: self.extensions.clone(),
+            input_responses: self.input_responses.clone(),
+            request_state: self.request_state.clone(),
+            state_key: self.state_key.clone(),
+        }
+    }
 }
 
 /// Which `notifications/message` levels reach the client.
@@ -183,11 +204,21 @@ impl<S> RequestContext<S> {
 }
 
 /// The context of one incoming notification.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct NotificationContext<S> {
     pub(crate) peer: Peer,
     pub(crate) state: Arc<S>,
     pub(crate) extensions: Arc<http::Extensions>,
+}
+
+impl<S> Clone for NotificationContext<S> {
+    fn clone(&self) -> Self {
+        NotificationContext {
+            peer: self.peer.clone(),
+            state: self.state.clone(),
+            extensions: self.extensions.clone(),
+        }
+    }
 }
 
 impl<S> NotificationContext<S> {

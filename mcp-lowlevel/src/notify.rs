@@ -128,7 +128,13 @@ async fn send_raw(peer: &Peer, method: &str, params: Option<JsonObject>) -> bool
 }
 
 /// Forwards events to a session-era connection until it closes.
+/// Events that happen between the `initialize` answer and
+/// `notifications/initialized` wait for the latter.
 pub(crate) async fn forward_to_session(mut rx: broadcast::Receiver<ChangeEvent>, peer: Peer) {
+    tokio::select! {
+        _ = peer.closed() => return,
+        _ = peer.session().initialized() => {}
+    }
     loop {
         let event = tokio::select! {
             _ = peer.closed() => return,

@@ -124,6 +124,15 @@ impl Peer {
         }
     }
 
+    /// The same peer, not related to any request (for messages of the
+    /// connection as a whole, such as change notifications).
+    pub fn unrelated(&self) -> Peer {
+        Peer {
+            shared: self.shared.clone(),
+            related: None,
+        }
+    }
+
     /// The request this handle is related to.
     pub fn related_request(&self) -> Option<&RequestId> {
         self.related.as_ref()

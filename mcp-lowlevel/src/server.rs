@@ -401,6 +401,11 @@ fn builtins<S: Send + Sync + 'static>(mut router: Router<S>, shared: Arc<Shared>
                     info: params.client_info,
                     capabilities: params.capabilities,
                 });
+                if session.protocol_version().is_none() {
+                    // Subscribe now so no change between this answer and
+                    // `notifications/initialized` is missed.
+                    tokio::spawn(notify::forward_to_session(shared.notifier.subscribe(), ctx.peer().unrelated()));
+                }
                 session.set_protocol_version(version);
                 let mut result = InitializeResult::new(
                     shared.capabilities.clone(),
@@ -451,15 +456,7 @@ fn builtins<S: Send + Sync + 'static>(mut router: Router<S>, shared: Arc<Shared>
     if listed.resource_subscriptions && !router.has_method("resources/subscribe") {
         router = notify::subscribe_routes(router);
     }
-    let notifier = shared.notifier.clone();
-    router.notification::<InitializedNotification, _, _>(move |ctx: NotificationContext<S>, _params| {
-        let notifier = notifier.clone();
-        async move {
-            let peer = ctx.peer().clone();
-            if !peer.session().is_initialized() {
-                peer.session().set_initialized();
-                tokio::spawn(notify::forward_to_session(notifier.subscribe(), peer));
-            }
-        }
+    router.notification::<InitializedNotification, _, _>(|ctx: NotificationContext<S>, _params| async move {
+        ctx.peer().session().set_initialized();
     })
 }

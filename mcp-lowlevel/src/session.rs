@@ -20,6 +20,7 @@ pub struct Session {
     server: OnceLock<InitializeResult>,
     log_level: AtomicU8,
     subscriptions: Mutex<HashSet<String>>,
+    initialized_signal: tokio_util::sync::CancellationToken,
 }
 
 /// What the client said about itself in `initialize`.
@@ -63,6 +64,12 @@ impl Session {
     /// Marks the handshake complete.
     pub fn set_initialized(&self) {
         self.initialized.store(true, Ordering::Release);
+        self.initialized_signal.cancel();
+    }
+
+    /// Resolves once the handshake is complete.
+    pub async fn initialized(&self) {
+        self.initialized_signal.cancelled().await;
     }
 
     /// The client's `initialize` parameters (server side).

@@ -108,7 +108,7 @@ impl<S: Send + Sync + 'static> Context<S> {
         let map: BTreeMap<String, InputRequest> = requests.into_iter().collect();
         match self.inner.request.input_required(map, Some(&state)) {
             HandlerError::InputRequired(result) => *result,
-            _ => InputRequiredResult::default(),
+            _ => InputRequiredResult::new("input_required"),
         }
     }
 

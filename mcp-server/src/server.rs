@@ -328,7 +328,7 @@ impl<S: Send + Sync + 'static> McpServer<S> {
 
     /// Serves the server on the process's stdin and stdout until stdin closes.
     pub async fn serve_stdio(self) -> crate::Result<()> {
-        self.serve(mcp_transport::stdio::stdio()).await
+        self.serve(mcp_transport::stdio()).await
     }
 
     /// Serves the server on any transport until it closes.
@@ -344,7 +344,7 @@ fn seal_with<S>(ctx: &RequestContext<S>, requests: Vec<(String, mcp_types::Input
     let map = requests.into_iter().collect();
     match ctx.input_required(map, None) {
         HandlerError::InputRequired(result) => *result,
-        _ => mcp_types::InputRequiredResult::default(),
+        _ => mcp_types::InputRequiredResult::new("input_required"),
     }
 }
 

@@ -652,7 +652,7 @@ mod tests {
 
     #[test]
     fn typed_params() {
-        #[derive(Deserialize)]
+        #[derive(Debug, Deserialize)]
         struct P {
             name: String,
         }

@@ -105,7 +105,11 @@ pub(crate) fn run(args: &[String]) -> Result<(), Error> {
     }
     match results.failures() {
         0 => Ok(()),
-        n => Err(format!("{n} run(s) failed; server stderr is in {}", log_dir.display()).into()),
+        n => Err(format!(
+            "{n} run(s) failed; server stderr is in {}",
+            log_dir.display()
+        )
+        .into()),
     }
 }
 
@@ -138,12 +142,21 @@ fn measure<T>(
     }
 }
 
+/// Other load (percent of one core) above which a run is flagged as noisy.
+const NOISY_PERCENT: f64 = 20.0;
+
 fn show_rps(m: &stats::Measurement) -> String {
+    let other = m.other_load_percent();
     format!(
-        "{} req/s, p50 {:.1} µs, server {:.1} µs/req",
+        "{} req/s, p50 {:.1} µs, server {:.1} µs/req{}",
         report::thousands(m.rps()),
         m.p50.as_secs_f64() * 1e6,
-        m.server_us_per_request()
+        m.server_us_per_request(),
+        if other > NOISY_PERCENT {
+            format!("  (noisy: other processes used {other:.0}% of a core)")
+        } else {
+            String::new()
+        }
     )
 }
 
@@ -203,7 +216,10 @@ fn stdio_group(
 
 fn http_group(catalogue: &Catalogue, plan: Plan, log_dir: &Path, results: &mut Results) {
     let modes = [
-        (HttpMode::Stateless, "Streamable HTTP, stateless (2026-07-28)"),
+        (
+            HttpMode::Stateless,
+            "Streamable HTTP, stateless (2026-07-28)",
+        ),
         (HttpMode::Stateful, "Streamable HTTP, stateful (2025-11-25)"),
     ];
     for (mode, name) in modes {

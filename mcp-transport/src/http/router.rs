@@ -298,7 +298,7 @@ impl Router {
         let Some((stream_id, stream)) =
             stream_id.and_then(|id| self.streams.get_mut(&id).map(|s| (id, s)))
         else {
-            return self.to_standalone(message).await;
+            return self.send_standalone(message).await;
         };
         if is_final {
             stream.pending -= 1;
@@ -355,13 +355,13 @@ impl Router {
             let _ = reply.send(body);
         }
         if let Some(message) = rerouted {
-            self.to_standalone(message).await;
+            self.send_standalone(message).await;
         }
     }
 
-    async fn to_standalone(&mut self, message: JsonRpcMessage) {
+    async fn send_standalone(&mut self, message: JsonRpcMessage) {
         let live = self.standalone.as_ref().is_some_and(|c| !c.is_closed());
-        if !live && !(self.standalone_opened && self.log.is_some()) {
+        if !(live || self.standalone_opened && self.log.is_some()) {
             tracing::debug!(
                 session = %self.session.id,
                 method = message.method().unwrap_or(""),

@@ -21,6 +21,9 @@ use super::sse::{SseBody, Source};
 use super::table::{SessionHandle, StreamGuard, new_session_id};
 use crate::{BatchPosition, Inbound};
 
+/// A refusal: the answer to send instead of going on.
+type Refused = Box<HttpResponse>;
+
 /// The `MCP-Protocol-Version` header as text; a value that is not text reads
 /// as an unknown version.
 pub(crate) fn protocol_header(parts: &Parts) -> Option<&str> {
@@ -30,19 +33,17 @@ pub(crate) fn protocol_header(parts: &Parts) -> Option<&str> {
         .map(|v| v.to_str().unwrap_or("\u{fffd}"))
 }
 
-/// The 400 answer to an unknown or unsupported version, listing the supported ones.
-pub(crate) fn unsupported_version(
+/// The error for an unknown or unsupported version, listing the supported ones.
+pub(crate) fn unsupported_version_error(
     supported: impl Iterator<Item = ProtocolVersion>,
     requested: &str,
-    id: Option<mcp_types::RequestId>,
-) -> HttpResponse {
+) -> mcp_types::ErrorObject {
     let supported: Vec<&str> = supported.map(ProtocolVersion::as_str).collect();
-    let error = mcp_types::ErrorObject::new(
+    mcp_types::ErrorObject::new(
         ErrorCode::UNSUPPORTED_PROTOCOL_VERSION,
         format!("Bad Request: unsupported protocol version `{requested}`"),
     )
-    .with_data(serde_json::json!({ "supported": supported, "requested": requested }));
-    response::error(StatusCode::BAD_REQUEST, id, error)
+    .with_data(serde_json::json!({ "supported": supported, "requested": requested }))
 }
 
 /// The version a session-era request speaks: its header, else the negotiated
@@ -53,7 +54,7 @@ fn request_version<H>(
     parts: &Parts,
     session: Option<&SessionHandle>,
     id: Option<&mcp_types::RequestId>,
-) -> Result<ProtocolVersion, HttpResponse> {
+) -> Result<ProtocolVersion, Refused> {
     let negotiated = session.and_then(SessionHandle::version);
     let Some(header) = protocol_header(parts) else {
         return Ok(negotiated.unwrap_or(ProtocolVersion::HTTP_DEFAULT));
@@ -63,17 +64,18 @@ fn request_version<H>(
         ProtocolVersion::parse(header).filter(|v| !v.is_stateless() && config.supports(*v))
     else {
         let supported = config.versions.iter().copied().filter(|v| !v.is_stateless());
-        return Err(unsupported_version(supported, header, id.cloned()));
+        let error = unsupported_version_error(supported, header);
+        return Err(Box::new(response::error(StatusCode::BAD_REQUEST, id.cloned(), error)));
     };
     match negotiated {
-        Some(n) if n != version => Err(response::error_msg(
+        Some(n) if n != version => Err(Box::new(response::error_msg(
             StatusCode::BAD_REQUEST,
             id.cloned(),
             ErrorCode::INVALID_REQUEST,
             format!(
                 "Bad Request: MCP-Protocol-Version `{version}` differs from the session's negotiated version `{n}`"
             ),
-        )),
+        ))),
         _ => Ok(version),
     }
 }
@@ -84,27 +86,20 @@ fn find_session<H>(
     inner: &Inner<H>,
     parts: &Parts,
     id: Option<&mcp_types::RequestId>,
-) -> Result<Arc<SessionHandle>, HttpResponse> {
+) -> Result<Arc<SessionHandle>, Refused> {
     let Some(header) = parts.headers.get(MCP_SESSION_ID) else {
-        return Err(response::error_msg(
+        return Err(Box::new(response::error_msg(
             StatusCode::BAD_REQUEST,
             id.cloned(),
             TRANSPORT_ERROR,
             "Bad Request: Mcp-Session-Id header is required",
-        ));
+        )));
     };
     header
         .to_str()
         .ok()
         .and_then(|sid| inner.table.get(sid))
-        .ok_or_else(|| {
-            response::error_msg(
-                StatusCode::NOT_FOUND,
-                id.cloned(),
-                SESSION_NOT_FOUND,
-                "Session not found",
-            )
-        })
+        .ok_or_else(|| Box::new(session_gone(id)))
 }
 
 fn session_gone(id: Option<&mcp_types::RequestId>) -> HttpResponse {
@@ -120,10 +115,10 @@ fn session_gone(id: Option<&mcp_types::RequestId>) -> HttpResponse {
 fn create_session<H: SessionHandler>(
     inner: &Arc<Inner<H>>,
     id: Option<&mcp_types::RequestId>,
-) -> Result<Arc<SessionHandle>, HttpResponse> {
+) -> Result<Arc<SessionHandle>, Refused> {
     let sid = new_session_id().map_err(|e| {
         tracing::error!(error = %e, "no randomness for a session id");
-        response::status(StatusCode::INTERNAL_SERVER_ERROR)
+        Box::new(response::status(StatusCode::INTERNAL_SERVER_ERROR))
     })?;
     let capacity = inner.config.channel_capacity;
     let (transport, end) = SessionTransport::channel(capacity, Some(sid.clone()), true);
@@ -135,12 +130,12 @@ fn create_session<H: SessionHandler>(
         &inner.table,
     ));
     if inner.table.insert(session.clone()).is_err() {
-        return Err(response::error_msg(
+        return Err(Box::new(response::error_msg(
             StatusCode::SERVICE_UNAVAILABLE,
             id.cloned(),
             TRANSPORT_ERROR,
             "Service Unavailable: too many sessions",
-        ));
+        )));
     }
     let router = Router::new(
         session.clone(),
@@ -226,20 +221,20 @@ pub(crate) async fn post<H: SessionHandler>(
         }
         let version = match request_version(inner, &parts, None, answer_id) {
             Ok(v) => v,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         match create_session(inner, answer_id) {
             Ok(s) => (s, version),
-            Err(r) => return r,
+            Err(r) => return *r,
         }
     } else {
         let session = match find_session(inner, &parts, answer_id) {
             Ok(s) => s,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         match request_version(inner, &parts, Some(&session), answer_id) {
             Ok(v) => (session, v),
-            Err(r) => return r,
+            Err(r) => return *r,
         }
     };
     if batch && !version.supports_batch() {
@@ -340,11 +335,11 @@ pub(crate) async fn get<H: SessionHandler>(
     }
     let session = match find_session(inner, &parts, None) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let version = match request_version(inner, &parts, Some(&session), None) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let keep_alive = inner.config.keep_alive;
     let last_event = parts.headers.get(LAST_EVENT_ID);
@@ -414,10 +409,10 @@ pub(crate) async fn get<H: SessionHandler>(
 pub(crate) fn delete<H: SessionHandler>(inner: &Arc<Inner<H>>, parts: Parts) -> HttpResponse {
     let session = match find_session(inner, &parts, None) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if let Err(r) = request_version(inner, &parts, Some(&session), None) {
-        return r;
+        return *r;
     }
     inner.table.remove(&session);
     tracing::debug!(session = %session.id, "session deleted by the client");

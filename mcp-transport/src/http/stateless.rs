@@ -22,7 +22,7 @@ use super::headers::{MCP_METHOD, MCP_NAME, decode_header_value, single, trim_ows
 use super::peek::Peek;
 use super::response::{self, HttpResponse};
 use super::service::Inner;
-use super::session::{protocol_header, unsupported_version};
+use super::session::{protocol_header, unsupported_version_error};
 use super::session_transport::SessionTransport;
 use super::sse::{self, SseBody, Source};
 use crate::{Inbound, Outbound};
@@ -38,31 +38,29 @@ fn validate(
     config: &StreamableHttpConfig,
     parts: &Parts,
     message: &JsonRpcMessage,
-) -> Result<(), HttpResponse> {
-    let id = message.id().cloned();
-    let bad = |e: ErrorObject| response::error(StatusCode::BAD_REQUEST, id.clone(), e);
+) -> Result<(), ErrorObject> {
     let header = protocol_header(parts);
     let peek = Peek::of(message);
     if peek.has_protocol_version {
         match (header, peek.protocol_version.as_deref()) {
             (Some(h), Some(m)) if h == m => {}
             (None, _) => {
-                return Err(bad(mismatch(
+                return Err(mismatch(
                     "Header mismatch: the MCP-Protocol-Version header is required",
-                )));
+                ));
             }
             (Some(h), m) => {
-                return Err(bad(mismatch(format!(
+                return Err(mismatch(format!(
                     "Header mismatch: MCP-Protocol-Version header `{h}` does not match _meta protocolVersion {}",
                     m.map_or_else(|| "(not a string)".to_owned(), |m| format!("`{m}`"))
-                ))));
+                )));
             }
         }
     }
     let requested = header.or(peek.protocol_version.as_deref()).unwrap_or("");
     if !ProtocolVersion::parse(requested).is_some_and(|v| v.is_stateless() && config.supports(v)) {
         let supported = config.versions.iter().copied().filter(|v| v.is_stateless());
-        return Err(unsupported_version(supported, requested, id));
+        return Err(unsupported_version_error(supported, requested));
     }
     let JsonRpcMessage::Request(request) = message else {
         return Ok(());
@@ -70,14 +68,14 @@ fn validate(
     match single(&parts.headers, &MCP_METHOD) {
         Ok(Some(v)) if trim_ows(v) == request.method.as_bytes() => {}
         Ok(Some(v)) => {
-            return Err(bad(mismatch(format!(
+            return Err(mismatch(format!(
                 "Header mismatch: Mcp-Method header `{}` does not match body method `{}`",
                 String::from_utf8_lossy(v),
                 request.method
-            ))));
+            )));
         }
-        Ok(None) => return Err(bad(mismatch("Header mismatch: the Mcp-Method header is required"))),
-        Err(()) => return Err(bad(mismatch("Header mismatch: Mcp-Method appears more than once"))),
+        Ok(None) => return Err(mismatch("Header mismatch: the Mcp-Method header is required")),
+        Err(()) => return Err(mismatch("Header mismatch: Mcp-Method appears more than once")),
     }
     let expected = match request.method.as_str() {
         "tools/call" | "prompts/get" => peek.name.as_deref(),
@@ -89,23 +87,23 @@ fn validate(
             Ok(Some(v)) => match decode_header_value(v) {
                 Ok(name) if name == expected => {}
                 Ok(name) => {
-                    return Err(bad(mismatch(format!(
+                    return Err(mismatch(format!(
                         "Header mismatch: Mcp-Name header value '{name}' does not match body value '{expected}'"
-                    ))));
+                    )));
                 }
-                Err(e) => return Err(bad(mismatch(format!("Header mismatch: Mcp-Name: {e}")))),
+                Err(e) => return Err(mismatch(format!("Header mismatch: Mcp-Name: {e}"))),
             },
             Ok(None) => {
-                return Err(bad(mismatch(format!(
+                return Err(mismatch(format!(
                     "Header mismatch: the Mcp-Name header is required for {}",
                     request.method
-                ))));
+                )));
             }
-            Err(()) => return Err(bad(mismatch("Header mismatch: Mcp-Name appears more than once"))),
+            Err(()) => return Err(mismatch("Header mismatch: Mcp-Name appears more than once")),
         }
     }
     if let Some(check) = &config.header_validator {
-        check(parts, request).map_err(bad)?;
+        check(parts, request)?;
     }
     Ok(())
 }
@@ -220,8 +218,8 @@ pub(crate) async fn post<H: SessionHandler>(
             );
         }
     };
-    if let Err(r) = validate(&inner.config, &parts, &message) {
-        return r;
+    if let Err(e) = validate(&inner.config, &parts, &message) {
+        return response::error(StatusCode::BAD_REQUEST, message.id().cloned(), e);
     }
     let (transport, end) = SessionTransport::channel(inner.config.channel_capacity, None, false);
     tokio::spawn(inner.handler.serve(transport));

@@ -34,11 +34,7 @@ impl Revisioned for AudioContent {
 }
 
 impl Revisioned for BaseMetadata {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b11100).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for BlobResourceContents {
@@ -46,11 +42,7 @@ impl Revisioned for BlobResourceContents {
 }
 
 impl Revisioned for BooleanSchema {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b11100).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for CacheScope {
@@ -58,11 +50,7 @@ impl Revisioned for CacheScope {
 }
 
 impl Revisioned for CacheableResult {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b10000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for CallToolRequestParams {
@@ -106,19 +94,11 @@ impl Revisioned for CallToolResultResponseResult {
 }
 
 impl Revisioned for CancelTaskRequestParams {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b01000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for CancelTaskResult {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b01000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for CancelledNotificationParams {
@@ -196,19 +176,11 @@ impl Revisioned for ClientCapabilitiesTasksRequests {
 }
 
 impl Revisioned for ClientCapabilitiesTasksRequestsElicitation {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b01000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for ClientCapabilitiesTasksRequestsSampling {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b01000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for CompleteRequestParams {
@@ -227,11 +199,7 @@ impl Revisioned for CompleteRequestParamsArgument {
 }
 
 impl Revisioned for CompleteRequestParamsContext {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b11100).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for CompleteRequestParamsRef {
@@ -384,11 +352,7 @@ impl Revisioned for ElicitResultContentValue {
 }
 
 impl Revisioned for ElicitationCompleteNotificationParams {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b01000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for EmbeddedResource {
@@ -455,43 +419,23 @@ impl Revisioned for GetPromptResultResponseResult {
 }
 
 impl Revisioned for GetTaskPayloadRequestParams {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b01000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for GetTaskPayloadResult {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b01000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for GetTaskRequestParams {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b01000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for GetTaskResult {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b01000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for Icon {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b11000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for IconTheme {
@@ -594,11 +538,7 @@ impl Revisioned for InputResponseRequestParams {
 }
 
 impl Revisioned for LegacyTitledEnumSchema {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b11000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for ListPromptsResult {
@@ -872,11 +812,7 @@ impl Revisioned for ReadResourceResultResponseResult {
 }
 
 impl Revisioned for RelatedTaskMetadata {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b01000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for RequestParams {
@@ -914,19 +850,11 @@ impl Revisioned for ResourceLink {
 }
 
 impl Revisioned for ResourceReference {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b00011).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for ResourceRequestParams {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b11000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for ResourceTemplate {
@@ -943,11 +871,7 @@ impl Revisioned for ResourceTemplate {
 }
 
 impl Revisioned for ResourceTemplateReference {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b11100).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for ResourceUpdatedNotificationParams {
@@ -1034,11 +958,7 @@ impl Revisioned for ServerCapabilitiesTasksRequests {
 }
 
 impl Revisioned for ServerCapabilitiesTasksRequestsTools {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b01000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for ServerCapabilitiesTools {
@@ -1046,11 +966,7 @@ impl Revisioned for ServerCapabilitiesTools {
 }
 
 impl Revisioned for SetLevelRequestParams {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b01111).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for SingleSelectEnumSchema {
@@ -1078,19 +994,11 @@ impl Revisioned for StringSchemaFormat {
 }
 
 impl Revisioned for SubscribeRequestParams {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b01111).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for SubscriptionFilter {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b10000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for SubscriptionsAcknowledgedNotificationParams {
@@ -1112,19 +1020,11 @@ impl Revisioned for SubscriptionsListenRequestParams {
 }
 
 impl Revisioned for SubscriptionsListenResult {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b10000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for Task {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b01000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for TaskAugmentedRequestParams {
@@ -1137,11 +1037,7 @@ impl Revisioned for TaskAugmentedRequestParams {
 }
 
 impl Revisioned for TaskMetadata {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b01000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for TaskStatus {
@@ -1149,11 +1045,7 @@ impl Revisioned for TaskStatus {
 }
 
 impl Revisioned for TaskStatusNotificationParams {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b01000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for TextContent {
@@ -1194,11 +1086,7 @@ impl Revisioned for TitledMultiSelectEnumSchemaItems {
 }
 
 impl Revisioned for TitledMultiSelectEnumSchemaItemsAnyOf {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b11000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for TitledSingleSelectEnumSchema {
@@ -1211,11 +1099,7 @@ impl Revisioned for TitledSingleSelectEnumSchema {
 }
 
 impl Revisioned for TitledSingleSelectEnumSchemaOneOf {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b11000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for Tool {
@@ -1244,19 +1128,11 @@ impl Revisioned for Tool {
 }
 
 impl Revisioned for ToolAnnotations {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b11110).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for ToolChoice {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b11000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for ToolChoiceMode {
@@ -1264,11 +1140,7 @@ impl Revisioned for ToolChoiceMode {
 }
 
 impl Revisioned for ToolExecution {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b01000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for ToolExecutionTaskSupport {
@@ -1304,27 +1176,15 @@ impl Revisioned for ToolResultContent {
 }
 
 impl Revisioned for ToolUseContent {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b11000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for UnsubscribeRequestParams {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b01111).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for UnsupportedProtocolVersionErrorData {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b10000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for UntitledMultiSelectEnumSchema {
@@ -1337,19 +1197,11 @@ impl Revisioned for UntitledMultiSelectEnumSchema {
 }
 
 impl Revisioned for UntitledMultiSelectEnumSchemaItems {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b11000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for UntitledSingleSelectEnumSchema {
-    fn conform_to(&mut self, version: ProtocolVersion) {
-        if !crate::Revisions::from_bits(0b11000).contains(version) {
-            return;
-        }
-    }
+    fn conform_to(&mut self, _: ProtocolVersion) {}
 }
 
 impl Revisioned for UrlElicitationRequiredErrorData {

@@ -40,7 +40,11 @@ pub(crate) const EXTERNAL: [(&str, &str); 2] = [
 
 /// Builds xtask itself in release mode and runs `xtask bench <args>` from
 /// there: the load generator measures servers and must not be the bottleneck.
-pub(crate) fn rerun_in_release(root: &Path, target_dir: &Path, args: &[String]) -> Result<(), Error> {
+pub(crate) fn rerun_in_release(
+    root: &Path,
+    target_dir: &Path,
+    args: &[String],
+) -> Result<(), Error> {
     let mut command = cargo();
     command
         .current_dir(root)
@@ -107,7 +111,14 @@ pub(crate) fn build_all(root: &Path, target_dir: &Path) -> Result<bool, Error> {
     let mut command = cargo();
     command
         .current_dir(root)
-        .args(["build", "--release", "-p", &package, "--example", "bench-server"])
+        .args([
+            "build",
+            "--release",
+            "-p",
+            &package,
+            "--example",
+            "bench-server",
+        ])
         .arg("--target-dir")
         .arg(target_dir);
     run(command, &format!("{package}'s bench-server example"))?;
@@ -126,6 +137,9 @@ mod tests {
                                       {"name": "bench-server", "kind": ["example"]}]}
         ]});
         assert_eq!(bench_server_package(&metadata).as_deref(), Some("b"));
-        assert_eq!(bench_server_package(&serde_json::json!({"packages": []})), None);
+        assert_eq!(
+            bench_server_package(&serde_json::json!({"packages": []})),
+            None
+        );
     }
 }

@@ -14,6 +14,9 @@ use tokio::net::TcpStream;
 
 use crate::Error;
 
+/// Least free buffer space offered to one `read`.
+const MIN_READ: usize = 4096;
+
 /// What the response head says.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Head {
@@ -157,7 +160,8 @@ impl Connection {
         body: &[u8],
     ) -> Result<Response<'_>, Error> {
         self.request.clear();
-        self.request.extend_from_slice(b"POST /mcp HTTP/1.1\r\nHost: ");
+        self.request
+            .extend_from_slice(b"POST /mcp HTTP/1.1\r\nHost: ");
         self.request.extend_from_slice(self.authority.as_bytes());
         self.request.extend_from_slice(
             b"\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n",
@@ -178,15 +182,17 @@ impl Connection {
     async fn read_more(&mut self) -> Result<(), Error> {
         if self.start == self.end {
             (self.start, self.end) = (0, 0);
-        } else if self.end == self.buf.len() {
+        } else if self.buf.len() - self.end < MIN_READ {
             self.buf.copy_within(self.start..self.end, 0);
             (self.start, self.end) = (0, self.end - self.start);
-            if self.end == self.buf.len() {
+            if self.buf.len() - self.end < MIN_READ {
                 self.buf.resize(self.buf.len() * 2, 0);
             }
         }
         match self.stream.read(&mut self.buf[self.end..]).await? {
-            0 => Err(io::Error::new(io::ErrorKind::UnexpectedEof, "server closed the connection").into()),
+            0 => Err(
+                io::Error::new(io::ErrorKind::UnexpectedEof, "server closed the connection").into(),
+            ),
             n => {
                 self.end += n;
                 Ok(())
@@ -204,7 +210,8 @@ impl Connection {
         self.start += head.len;
         if head.chunked {
             loop {
-                if let Some(used) = decode_chunked(&self.buf[self.start..self.end], &mut self.body)? {
+                if let Some(used) = decode_chunked(&self.buf[self.start..self.end], &mut self.body)?
+                {
                     self.start += used;
                     break;
                 }
@@ -259,7 +266,11 @@ mod tests {
         assert_eq!(used, Some(data.len() - 4));
         assert_eq!(out, b"hello world");
         for cut in 0..data.len() - 4 {
-            assert_eq!(decode_chunked(&data[..cut], &mut out).unwrap(), None, "{cut}");
+            assert_eq!(
+                decode_chunked(&data[..cut], &mut out).unwrap(),
+                None,
+                "{cut}"
+            );
         }
         assert!(decode_chunked(b"zz\r\n", &mut out).is_err());
     }
@@ -268,7 +279,10 @@ mod tests {
     fn sse_message_skips_priming_events() {
         let body = b"data: \nid: 0/0\nretry: 3000\n\ndata: {\"id\":1}\nid: 1/0\n\n";
         assert_eq!(sse_message(body), Some(&b"{\"id\":1}"[..]));
-        assert_eq!(sse_message(b"data:{\"a\":2}\r\n\r\n"), Some(&b"{\"a\":2}"[..]));
+        assert_eq!(
+            sse_message(b"data:{\"a\":2}\r\n\r\n"),
+            Some(&b"{\"a\":2}"[..])
+        );
         assert_eq!(sse_message(b"retry: 1\n\n"), None);
     }
 }

@@ -55,7 +55,13 @@ pub(crate) fn tools_call(out: &mut Vec<u8>, id: u64, tool: &str, arguments: &str
 
 /// Appends an `echo` call with [`ECHO_TEXT`] (no newline) to `out`.
 pub(crate) fn echo_call(out: &mut Vec<u8>, id: u64, style: Style) {
-    tools_call(out, id, "echo", &format!(r#"{{"text":"{ECHO_TEXT}"}}"#), style);
+    tools_call(
+        out,
+        id,
+        "echo",
+        &format!(r#"{{"text":"{ECHO_TEXT}"}}"#),
+        style,
+    );
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -124,7 +130,12 @@ pub(crate) fn add_text_matches(text: &str) -> bool {
 }
 
 /// Checks a probe response; `add` accepts any spelling of 5.
-pub(crate) fn check_probe(message: &[u8], id: u64, tool: &str, expected: &str) -> Result<(), Error> {
+pub(crate) fn check_probe(
+    message: &[u8],
+    id: u64,
+    tool: &str,
+    expected: &str,
+) -> Result<(), Error> {
     if tool != "add" {
         return check_text_result(message, id, expected);
     }

@@ -72,11 +72,7 @@ impl Client {
             .post(&headers, jsonrpc::INITIALIZED.as_bytes())
             .await?;
         if !(200..300).contains(&response.head.status) {
-            return Err(format!(
-                "notifications/initialized: HTTP {}",
-                response.head.status
-            )
-            .into());
+            return Err(format!("notifications/initialized: HTTP {}", response.head.status).into());
         }
         Ok(())
     }
@@ -217,7 +213,7 @@ async fn drive(
     for worker in workers {
         recorder.merge(worker.await.map_err(|e| format!("load task: {e}"))??);
     }
-    let (server_cpu, client_cpu) = cpu1.since(&cpu0);
+    let cpu = cpu1.since(&cpu0);
     let requests = recorder.len() as u64;
     let (p50, p99) = recorder.p50_p99();
     Ok(Measurement {
@@ -225,8 +221,9 @@ async fn drive(
         elapsed: t1 - t0,
         p50,
         p99,
-        server_cpu,
-        client_cpu,
+        server_cpu: cpu.server,
+        client_cpu: cpu.client,
+        other_cpu: cpu.other,
         peak_rss_kib: 0,
     })
 }

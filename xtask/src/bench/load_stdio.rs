@@ -19,6 +19,9 @@ use super::servers::{Running, Target};
 use super::stats::{Measurement, Recorder, Startup};
 use crate::Error;
 
+/// Least free buffer space offered to one `read`.
+const MIN_READ: usize = 4096;
+
 /// How long a throughput run warms up and then measures.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Plan {
@@ -64,10 +67,10 @@ impl Lines {
     fn fill(&mut self) -> io::Result<()> {
         if self.start == self.end {
             (self.start, self.end) = (0, 0);
-        } else if self.end == self.buf.len() {
+        } else if self.buf.len() - self.end < MIN_READ {
             self.buf.copy_within(self.start..self.end, 0);
             (self.start, self.end) = (0, self.end - self.start);
-            if self.end == self.buf.len() {
+            if self.buf.len() - self.end < MIN_READ {
                 self.buf.resize(self.buf.len() * 2, 0);
             }
         }
@@ -144,7 +147,15 @@ pub(crate) fn throughput(
     let mut lines = Lines::new(stdout);
     let outcome = initialize(&mut stdin, &mut lines)
         .and_then(|()| probe(&mut stdin, &mut lines))
-        .and_then(|()| drive(&mut stdin, &mut lines, server.pid, window.clamp(1, RING), plan));
+        .and_then(|()| {
+            drive(
+                &mut stdin,
+                &mut lines,
+                server.pid,
+                window.clamp(1, RING),
+                plan,
+            )
+        });
     let mut measurement = match outcome {
         Ok(m) => m,
         Err(e) => return Err(server.failure(&e.to_string())),
@@ -229,15 +240,16 @@ fn drive(
     let (Some((t0, cpu0)), Some((t1, cpu1))) = (measuring, finished) else {
         unreachable!("the loop ends only after both phases began");
     };
-    let (server_cpu, client_cpu) = cpu1.since(&cpu0);
+    let cpu = cpu1.since(&cpu0);
     let (p50, p99) = recorder.p50_p99();
     Ok(Measurement {
         requests: measured,
         elapsed: t1 - t0,
         p50,
         p99,
-        server_cpu,
-        client_cpu,
+        server_cpu: cpu.server,
+        client_cpu: cpu.client,
+        other_cpu: cpu.other,
         peak_rss_kib: 0,
     })
 }

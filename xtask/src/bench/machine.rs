@@ -61,16 +61,35 @@ impl Machine {
         let unknown = || "unknown".to_owned();
         let read = |path: &Path| std::fs::read_to_string(path).unwrap_or_default();
         let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
-        let commit = command_line("git", &["-C", &root.to_string_lossy(), "rev-parse", "--short", "HEAD"])
-            .map(|commit| {
-                let dirty = command_line("git", &["-C", &root.to_string_lossy(), "status", "--porcelain"])
-                    .is_some_and(|status| !status.is_empty());
-                if dirty { format!("{commit}+dirty") } else { commit }
-            })
-            .unwrap_or_else(unknown);
+        let commit = command_line(
+            "git",
+            &[
+                "-C",
+                &root.to_string_lossy(),
+                "rev-parse",
+                "--short",
+                "HEAD",
+            ],
+        )
+        .map(|commit| {
+            let dirty = command_line(
+                "git",
+                &["-C", &root.to_string_lossy(), "status", "--porcelain"],
+            )
+            .is_some_and(|status| !status.is_empty());
+            if dirty {
+                format!("{commit}+dirty")
+            } else {
+                commit
+            }
+        })
+        .unwrap_or_else(unknown);
         let mut versions = Vec::new();
         for (lock, names) in [
-            ("bench/rmcp-server/Cargo.lock", &["rmcp", "axum", "tokio"][..]),
+            (
+                "bench/rmcp-server/Cargo.lock",
+                &["rmcp", "axum", "tokio"][..],
+            ),
             ("bench/floor/Cargo.lock", &["hyper", "serde_json"][..]),
         ] {
             let text = read(&root.join(lock));
@@ -87,7 +106,9 @@ impl Machine {
         Machine {
             cpus,
             cpu_model: cpu_model(&read(Path::new("/proc/cpuinfo"))).unwrap_or_else(unknown),
-            kernel: read(Path::new("/proc/sys/kernel/osrelease")).trim().to_owned(),
+            kernel: read(Path::new("/proc/sys/kernel/osrelease"))
+                .trim()
+                .to_owned(),
             rustc: command_line("rustc", &["--version"]).unwrap_or_else(unknown),
             date: command_line("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_else(unknown),
             commit,

@@ -19,6 +19,21 @@ pub(crate) fn parse_stat_ticks(stat: &str) -> Option<u64> {
     Some(utime + stime)
 }
 
+/// Busy ticks of all CPUs from the aggregate `cpu` line of `/proc/stat`:
+/// user, nice, system, irq, softirq and steal (idle and iowait left out).
+pub(crate) fn parse_proc_stat_busy(stat: &str) -> Option<u64> {
+    let line = stat.lines().find(|line| line.starts_with("cpu "))?;
+    let fields: Vec<u64> = line
+        .split_ascii_whitespace()
+        .skip(1)
+        .map(|field| field.parse().ok())
+        .collect::<Option<_>>()?;
+    let busy = [0, 1, 2, 5, 6, 7]
+        .iter()
+        .map(|&i| fields.get(i).copied().unwrap_or(0));
+    (fields.len() >= 4).then(|| busy.sum())
+}
+
 /// The value in KiB of a `Key:   1234 kB` line of `/proc/<pid>/status`.
 pub(crate) fn parse_status_kib(status: &str, key: &str) -> Option<u64> {
     status.lines().find_map(|line| {
@@ -82,28 +97,53 @@ pub(crate) fn rss_kib(pid: u32) -> Result<(u64, u64), Error> {
     Ok((field("VmRSS")?, field("VmHWM")?))
 }
 
-/// CPU time of two processes at one moment: the server and this process.
+/// Busy time of the whole machine (all CPUs), from `/proc/stat`.
+fn machine_busy() -> Result<Duration, Error> {
+    let stat = std::fs::read_to_string("/proc/stat")?;
+    let ticks = parse_proc_stat_busy(&stat).ok_or("/proc/stat: unexpected format")?;
+    Ok(ticks_to_duration(ticks, clock_ticks()))
+}
+
+/// CPU time at one moment: the server, this process, and the machine.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CpuSnapshot {
     server: Duration,
     client: Duration,
+    machine: Duration,
+}
+
+/// CPU spent between two snapshots.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct CpuSpent {
+    /// By the server.
+    pub(crate) server: Duration,
+    /// By the load generator.
+    pub(crate) client: Duration,
+    /// By everything else on the machine (other processes, interrupts):
+    /// noise, when large.
+    pub(crate) other: Duration,
 }
 
 impl CpuSnapshot {
-    /// Reads both counters now.
+    /// Reads the counters now.
     pub(crate) fn take(server_pid: u32) -> Result<Self, Error> {
         Ok(Self {
             server: cpu_time(Some(server_pid))?,
             client: cpu_time(None)?,
+            machine: machine_busy()?,
         })
     }
 
-    /// CPU spent since `earlier`: (server, client).
-    pub(crate) fn since(&self, earlier: &CpuSnapshot) -> (Duration, Duration) {
-        (
-            self.server.saturating_sub(earlier.server),
-            self.client.saturating_sub(earlier.client),
-        )
+    /// CPU spent since `earlier`.
+    pub(crate) fn since(&self, earlier: &CpuSnapshot) -> CpuSpent {
+        let server = self.server.saturating_sub(earlier.server);
+        let client = self.client.saturating_sub(earlier.client);
+        let machine = self.machine.saturating_sub(earlier.machine);
+        CpuSpent {
+            server,
+            client,
+            other: machine.saturating_sub(server + client),
+        }
     }
 }
 
@@ -129,7 +169,10 @@ impl PinnedToCpu0 {
 impl Drop for PinnedToCpu0 {
     fn drop(&mut self) {
         if let Err(e) = taskset(&self.previous) {
-            eprintln!("bench: could not restore CPU affinity {}: {e}", self.previous);
+            eprintln!(
+                "bench: could not restore CPU affinity {}: {e}",
+                self.previous
+            );
         }
     }
 }
@@ -143,7 +186,11 @@ fn taskset(cpus: &str) -> Result<(), Error> {
     if out.status.success() {
         Ok(())
     } else {
-        Err(format!("taskset -c {cpus}: {}", String::from_utf8_lossy(&out.stderr)).into())
+        Err(format!(
+            "taskset -c {cpus}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into())
     }
 }
 
@@ -176,6 +223,15 @@ mod tests {
         assert_eq!(parse_status_text(status, "Cpus_allowed_list"), Some("0-1"));
         // `VmRSS` must not match a longer key that starts the same way.
         assert_eq!(parse_status_kib("VmRSSx:\t1 kB\n", "VmRSS"), None);
+    }
+
+    #[test]
+    fn machine_busy_ticks() {
+        let stat = "cpu  100 5 50 9000 7 3 2 1 0 0\ncpu0 50 0 25 4500 3 1 1 0 0 0\n";
+        assert_eq!(parse_proc_stat_busy(stat), Some(100 + 5 + 50 + 3 + 2 + 1));
+        assert_eq!(parse_proc_stat_busy("cpu0 1 2 3 4\n"), None);
+        let real = std::fs::read_to_string("/proc/stat").unwrap();
+        assert!(parse_proc_stat_busy(&real).is_some());
     }
 
     #[test]

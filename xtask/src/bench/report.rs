@@ -182,6 +182,7 @@ fn throughput_table(section: &Section<Measurement>) -> String {
         "server CPU µs/req",
         "client CPU µs/req",
         "server peak RSS MiB",
+        "other load %",
     ];
     let rps = |m: &Measurement| m.rps();
     let rmcp = best(&section.rows, Role::Rmcp, rps, true);
@@ -200,6 +201,7 @@ fn throughput_table(section: &Section<Measurement>) -> String {
                 format!("{:.1}", m.server_us_per_request()),
                 format!("{:.1}", m.client_us_per_request()),
                 mib(m.peak_rss_kib),
+                format!("{:.0}", m.other_load_percent()),
             ],
             _ => missing(row, header.len()).unwrap_or_default(),
         })
@@ -208,7 +210,15 @@ fn throughput_table(section: &Section<Measurement>) -> String {
 }
 
 fn startup_table(section: &Section<Startup>) -> String {
-    let header = ["server", "median ms", "× rmcp", "× floor", "min ms", "max ms", "spawns"];
+    let header = [
+        "server",
+        "median ms",
+        "× rmcp",
+        "× floor",
+        "min ms",
+        "max ms",
+        "spawns",
+    ];
     let median = |s: &Startup| s.median.as_secs_f64();
     let rmcp = best(&section.rows, Role::Rmcp, median, false);
     let floor = best(&section.rows, Role::Floor, median, false);
@@ -316,6 +326,7 @@ mod tests {
             p99: Duration::from_nanos(45_260),
             server_cpu: Duration::from_millis(rps / 100),
             client_cpu: Duration::ZERO,
+            other_cpu: Duration::ZERO,
             peak_rss_kib: 2048,
         }
     }
@@ -396,9 +407,7 @@ mod tests {
 
     #[test]
     fn not_built_rows_and_lower_is_better_ratios() {
-        let startup = |ms| {
-            Outcome::Done(Startup::from_samples(&[Duration::from_millis(ms)]))
-        };
+        let startup = |ms| Outcome::Done(Startup::from_samples(&[Duration::from_millis(ms)]));
         let section = Section {
             title: "startup".into(),
             rows: vec![

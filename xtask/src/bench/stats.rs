@@ -77,6 +77,8 @@ pub(crate) struct Measurement {
     pub(crate) server_cpu: Duration,
     /// Load generator CPU (user + system) spent in the window.
     pub(crate) client_cpu: Duration,
+    /// CPU of everything else on the machine in the window (noise).
+    pub(crate) other_cpu: Duration,
     /// Server peak resident set (VmHWM) at the end of the run, in KiB.
     pub(crate) peak_rss_kib: u64,
 }
@@ -95,6 +97,16 @@ impl Measurement {
     /// Server CPU microseconds per round trip.
     pub(crate) fn server_us_per_request(&self) -> f64 {
         per_request_us(self.server_cpu, self.requests)
+    }
+
+    /// Other CPU load during the window, in percent of one core.
+    pub(crate) fn other_load_percent(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 {
+            self.other_cpu.as_secs_f64() / secs * 100.0
+        } else {
+            0.0
+        }
     }
 
     /// Load generator CPU microseconds per round trip.
@@ -214,8 +226,10 @@ mod tests {
             p99: Duration::ZERO,
             server_cpu: Duration::from_millis(500),
             client_cpu: Duration::from_millis(100),
+            other_cpu: Duration::from_millis(300),
             peak_rss_kib: 0,
         };
+        assert_eq!(m.other_load_percent(), 15.0);
         assert_eq!(m.rps(), 10_000.0);
         assert_eq!(m.server_us_per_request(), 25.0);
         assert_eq!(m.client_us_per_request(), 5.0);

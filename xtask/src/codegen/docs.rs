@@ -37,7 +37,9 @@ pub(crate) fn revisions_note(mask: u8) -> Option<String> {
     if mask == ALL || mask == 0 {
         return None;
     }
-    let idx: Vec<usize> = (0..REVISIONS.len()).filter(|i| mask & (1 << i) != 0).collect();
+    let idx: Vec<usize> = (0..REVISIONS.len())
+        .filter(|i| mask & (1 << i) != 0)
+        .collect();
     let (first, last) = (idx[0], idx[idx.len() - 1]);
     let contiguous = last - first + 1 == idx.len();
     let text = if idx.len() == 1 {
@@ -47,7 +49,10 @@ pub(crate) fn revisions_note(mask: u8) -> Option<String> {
     } else if contiguous {
         format!("{} to {}", REVISIONS[first], REVISIONS[last])
     } else {
-        idx.iter().map(|i| REVISIONS[*i]).collect::<Vec<_>>().join(", ")
+        idx.iter()
+            .map(|i| REVISIONS[*i])
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     Some(format!("Revisions: {text}."))
 }
@@ -58,7 +63,10 @@ pub(crate) fn revisions_note(mask: u8) -> Option<String> {
 /// deep indentation (an indented code block) is flattened, and list item
 /// continuation lines are indented.
 pub(crate) fn sanitize(text: &str) -> String {
-    let text = replace_links(text).replace("](/specification/", "](https://modelcontextprotocol.io/specification/");
+    let text = replace_links(text).replace(
+        "](/specification/",
+        "](https://modelcontextprotocol.io/specification/",
+    );
     let mut out = Vec::new();
     let mut in_fence = false;
     let mut in_item = false;
@@ -66,7 +74,11 @@ pub(crate) fn sanitize(text: &str) -> String {
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") {
             in_fence = !in_fence;
-            out.push(if in_fence && trimmed == "```" { "```text".to_owned() } else { trimmed.to_owned() });
+            out.push(if in_fence && trimmed == "```" {
+                "```text".to_owned()
+            } else {
+                trimmed.to_owned()
+            });
             continue;
         }
         if in_fence {
@@ -76,7 +88,9 @@ pub(crate) fn sanitize(text: &str) -> String {
         let indent = (line.len() - trimmed.len()).min(2);
         let is_item = trimmed.starts_with("- ")
             || trimmed.starts_with("* ")
-            || trimmed.split_once(". ").is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            || trimmed
+                .split_once(". ")
+                .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
         let mut line = format!("{}{}", " ".repeat(indent), escape_inline(trimmed));
         if trimmed.is_empty() {
             in_item = false;
@@ -119,7 +133,9 @@ fn replace_links(text: &str) -> String {
 /// target and label together (`CallToolRequesttools/call`,
 /// ``MetaObject`_meta` key naming rules``); the label is what reads well.
 fn link_text(inner: &str) -> String {
-    let inner = inner.split_once('|').map_or(inner, |(_, label)| label.trim());
+    let inner = inner
+        .split_once('|')
+        .map_or(inner, |(_, label)| label.trim());
     let ident = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '_';
     if !inner.is_empty() && inner.chars().all(ident) {
         return format!("`{inner}`");
@@ -127,7 +143,9 @@ fn link_text(inner: &str) -> String {
     for suffix in ["Request", "Notification"] {
         if let Some(pos) = inner.find(suffix) {
             let (target, label) = inner.split_at(pos + suffix.len());
-            if target.starts_with(|c: char| c.is_ascii_uppercase()) && label.starts_with(|c: char| c.is_ascii_lowercase()) {
+            if target.starts_with(|c: char| c.is_ascii_uppercase())
+                && label.starts_with(|c: char| c.is_ascii_lowercase())
+            {
                 return format!("`{label}`");
             }
         }
@@ -164,7 +182,10 @@ fn escape_inline(line: &str) -> String {
                 let close = chars[i..].iter().position(|&c| c == ']').map(|p| p + i);
                 match close {
                     Some(j) if chars.get(j + 1) == Some(&'(') => {
-                        let end = chars[j..].iter().position(|&c| c == ')').map_or(chars.len() - 1, |p| p + j);
+                        let end = chars[j..]
+                            .iter()
+                            .position(|&c| c == ')')
+                            .map_or(chars.len() - 1, |p| p + j);
                         out.extend(&chars[i..=end]);
                         i = end + 1;
                         continue;
@@ -200,7 +221,10 @@ fn escape_inline(line: &str) -> String {
 }
 
 fn starts_with(chars: &[char], prefix: &str) -> bool {
-    prefix.chars().enumerate().all(|(k, p)| chars.get(k) == Some(&p))
+    prefix
+        .chars()
+        .enumerate()
+        .all(|(k, p)| chars.get(k) == Some(&p))
 }
 
 #[cfg(test)]
@@ -209,20 +233,43 @@ mod tests {
 
     #[test]
     fn sanitizes_descriptions() {
-        assert_eq!(sanitize("Use {@link TitledSingleSelectEnumSchema} instead."), "Use `TitledSingleSelectEnumSchema` instead.");
-        assert_eq!(sanitize("a {@link CallToolRequesttools/call} request"), "a `tools/call` request");
-        assert_eq!(sanitize("the {@link MetaObject`_meta` key naming rules}"), "the `_meta` key naming rules");
         assert_eq!(
-            sanitize("See [General fields: `_meta`](/specification/2025-06-18/basic/index#meta) for notes."),
+            sanitize("Use {@link TitledSingleSelectEnumSchema} instead."),
+            "Use `TitledSingleSelectEnumSchema` instead."
+        );
+        assert_eq!(
+            sanitize("a {@link CallToolRequesttools/call} request"),
+            "a `tools/call` request"
+        );
+        assert_eq!(
+            sanitize("the {@link MetaObject`_meta` key naming rules}"),
+            "the `_meta` key naming rules"
+        );
+        assert_eq!(
+            sanitize(
+                "See [General fields: `_meta`](/specification/2025-06-18/basic/index#meta) for notes."
+            ),
             "See [General fields: `_meta`](https://modelcontextprotocol.io/specification/2025-06-18/basic/index#meta) for notes."
         );
-        assert_eq!(sanitize("as in https://www.jsonrpc.org/specification#batch."), "as in <https://www.jsonrpc.org/specification#batch>.");
+        assert_eq!(
+            sanitize("as in https://www.jsonrpc.org/specification#batch."),
+            "as in <https://www.jsonrpc.org/specification#batch>."
+        );
         assert_eq!(sanitize("a [b] `[c]` <d>"), "a \\[b\\] `[c]` &lt;d&gt;");
         assert_eq!(sanitize("- one\ntwo\n\nthree"), "- one\n  two\n\nthree");
         assert_eq!(sanitize("```\nfn x() {}\n```"), "```text\nfn x() {}\n```");
-        assert_eq!(revisions_note(0b11100).as_deref(), Some("Revisions: 2025-06-18 onwards."));
-        assert_eq!(revisions_note(0b01000).as_deref(), Some("Revisions: 2025-11-25 only."));
-        assert_eq!(revisions_note(0b01111).as_deref(), Some("Revisions: 2024-11-05 to 2025-11-25."));
+        assert_eq!(
+            revisions_note(0b11100).as_deref(),
+            Some("Revisions: 2025-06-18 onwards.")
+        );
+        assert_eq!(
+            revisions_note(0b01000).as_deref(),
+            Some("Revisions: 2025-11-25 only.")
+        );
+        assert_eq!(
+            revisions_note(0b01111).as_deref(),
+            Some("Revisions: 2024-11-05 to 2025-11-25.")
+        );
         assert_eq!(revisions_note(ALL), None);
     }
 }

@@ -30,7 +30,11 @@ fn bits(mask: u8) -> String {
 
 fn body_type(m: &Message) -> String {
     let t = m.body.rust();
-    if m.body_required { t } else { format!("Option<{t}>") }
+    if m.body_required {
+        t
+    } else {
+        format!("Option<{t}>")
+    }
 }
 
 fn id_type(m: &Message) -> Option<&'static str> {
@@ -47,7 +51,11 @@ fn emit_message(out: &mut String, m: &Message) {
         MessageKind::Notification => "notification",
         MessageKind::ResultResponse => "result response",
     };
-    let revisions = if m.method_revisions != 0 { m.method_revisions } else { m.revisions };
+    let revisions = if m.method_revisions != 0 {
+        m.method_revisions
+    } else {
+        m.revisions
+    };
     let fallback = match &m.method {
         Some(method) => format!("The `{method}` {what}."),
         None => format!("The `{}` message.", m.name),
@@ -61,7 +69,9 @@ fn emit_message(out: &mut String, m: &Message) {
     if let Some(id) = id_type(m) {
         let doc = match m.kind {
             MessageKind::ResultResponse => "The id of the request this answers.",
-            _ if m.id == IdMode::Optional => "The request id; absent for a request embedded in a 2026-07-28 `InputRequiredResult`.",
+            _ if m.id == IdMode::Optional => {
+                "The request id; absent for a request embedded in a 2026-07-28 `InputRequiredResult`."
+            }
             _ => "The request id.",
         };
         let _ = writeln!(out, "/// {doc}\npub id: {id},");
@@ -71,7 +81,12 @@ fn emit_message(out: &mut String, m: &Message) {
         _ if m.body_required => "The parameters.",
         _ => "The parameters; `None` when the message has no `params` member.",
     };
-    let _ = writeln!(out, "/// {body_doc}\npub {}: {},", m.body_key(), body_type(m));
+    let _ = writeln!(
+        out,
+        "/// {body_doc}\npub {}: {},",
+        m.body_key(),
+        body_type(m)
+    );
     out.push_str("}\n\n");
 
     // The fixed shape and a constructor.
@@ -81,7 +96,9 @@ fn emit_message(out: &mut String, m: &Message) {
         out,
         "const SPEC: crate::message::Spec = crate::message::Spec {{ name: {:?}, method: {}, body: {:?}, jsonrpc_required: {jsonrpc_required} }};\n",
         m.name,
-        m.method.as_ref().map_or("None".to_owned(), |s| format!("Some({s:?})")),
+        m.method
+            .as_ref()
+            .map_or("None".to_owned(), |s| format!("Some({s:?})")),
         m.body_key(),
     );
     let mut params = Vec::new();
@@ -100,19 +117,35 @@ fn emit_message(out: &mut String, m: &Message) {
     params.push(format!("{}: {}", m.body_key(), body_type(m)));
     inits.push(m.body_key().to_owned());
     let ctor_doc = match m.id {
-        IdMode::Optional => "A message without `jsonrpc` and `id`, as embedded in an `InputRequiredResult`; set them to send it on its own.",
+        IdMode::Optional => {
+            "A message without `jsonrpc` and `id`, as embedded in an `InputRequiredResult`; set them to send it on its own."
+        }
         _ => "A message with these members.",
     };
-    let _ = writeln!(out, "/// {ctor_doc}\npub fn new({}) -> Self {{\n{} {{ {} }}\n}}\n}}\n", params.join(", "), m.name, inits.join(", "));
+    let _ = writeln!(
+        out,
+        "/// {ctor_doc}\npub fn new({}) -> Self {{\n{} {{ {} }}\n}}\n}}\n",
+        params.join(", "),
+        m.name,
+        inits.join(", ")
+    );
 
     // Serialize.
-    let jsonrpc = if m.jsonrpc_field { "self.jsonrpc.is_some()" } else { "true" };
+    let jsonrpc = if m.jsonrpc_field {
+        "self.jsonrpc.is_some()"
+    } else {
+        "true"
+    };
     let id = match m.id {
         IdMode::None => "None",
         IdMode::Optional => "self.id.as_ref()",
         IdMode::Required => "Some(&self.id)",
     };
-    let body = if m.body_required { format!("Some(&self.{})", m.body_key()) } else { format!("self.{}.as_ref()", m.body_key()) };
+    let body = if m.body_required {
+        format!("Some(&self.{})", m.body_key())
+    } else {
+        format!("self.{}.as_ref()", m.body_key())
+    };
     let _ = writeln!(
         out,
         "impl serde::Serialize for {} {{\nfn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{\ncrate::message::serialize(serializer, &Self::SPEC, {jsonrpc}, {id}, {body})\n}}\n}}\n",
@@ -122,13 +155,19 @@ fn emit_message(out: &mut String, m: &Message) {
     // Deserialize.
     let _ = writeln!(out, "impl<'de> serde::Deserialize<'de> for {} {{", m.name);
     out.push_str("fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {\n");
-    let _ = writeln!(out, "let parts = crate::message::deserialize::<D, {}>(deserializer, &Self::SPEC)?;", m.body.rust());
+    let _ = writeln!(
+        out,
+        "let parts = crate::message::deserialize::<D, {}>(deserializer, &Self::SPEC)?;",
+        m.body.rust()
+    );
     let _ = writeln!(out, "Ok({} {{", m.name);
     if m.jsonrpc_field {
         out.push_str("jsonrpc: parts.jsonrpc.then_some(JsonrpcTag),\n");
     }
     match m.id {
-        IdMode::Required => out.push_str("id: parts.id.ok_or_else(|| crate::message::missing(&Self::SPEC, \"id\"))?,\n"),
+        IdMode::Required => out.push_str(
+            "id: parts.id.ok_or_else(|| crate::message::missing(&Self::SPEC, \"id\"))?,\n",
+        ),
         IdMode::Optional => out.push_str("id: parts.id,\n"),
         IdMode::None => {}
     }
@@ -193,12 +232,25 @@ pub(crate) fn variant_name(message: &str) -> &str {
 fn emit_dispatch(out: &mut String, model: &Model, name: &str, doc: &str, messages: &[String]) {
     let messages: Vec<&Message> = messages.iter().filter_map(|n| model.message(n)).collect();
     let is_request = messages.iter().all(|m| m.kind == MessageKind::Request);
-    let trait_name = if is_request { "crate::RequestMethod" } else { "crate::NotificationMethod" };
-    doc_lines(out, &format!("{doc}\n\nEach variant holds the parameters of one method; a method this crate does not know is `Other`."));
+    let trait_name = if is_request {
+        "crate::RequestMethod"
+    } else {
+        "crate::NotificationMethod"
+    };
+    doc_lines(
+        out,
+        &format!(
+            "{doc}\n\nEach variant holds the parameters of one method; a method this crate does not know is `Other`."
+        ),
+    );
     out.push_str("#[derive(Debug, Clone, PartialEq)]\n");
     let _ = writeln!(out, "pub enum {name} {{");
     for m in &messages {
-        let mut text = format!("`{}` ([`{}`]).", m.method.as_deref().unwrap_or_default(), m.name);
+        let mut text = format!(
+            "`{}` ([`{}`]).",
+            m.method.as_deref().unwrap_or_default(),
+            m.name
+        );
         if let Some(note) = super::docs::revisions_note(m.method_revisions) {
             text.push(' ');
             text.push_str(&note);
@@ -211,13 +263,23 @@ fn emit_dispatch(out: &mut String, model: &Model, name: &str, doc: &str, message
     let _ = writeln!(out, "impl {name} {{");
     out.push_str("/// The method name.\npub fn method(&self) -> &str {\nmatch self {\n");
     for m in &messages {
-        let _ = writeln!(out, "Self::{}(_) => <{} as {trait_name}>::METHOD,", variant_name(&m.name), m.name);
+        let _ = writeln!(
+            out,
+            "Self::{}(_) => <{} as {trait_name}>::METHOD,",
+            variant_name(&m.name),
+            m.name
+        );
     }
     out.push_str("Self::Other { method, .. } => method,\n}\n}\n\n");
 
     out.push_str("/// The revisions that define the method; empty for `Other`.\npub fn revisions(&self) -> crate::Revisions {\nmatch self {\n");
     for m in &messages {
-        let _ = writeln!(out, "Self::{}(_) => <{} as {trait_name}>::REVISIONS,", variant_name(&m.name), m.name);
+        let _ = writeln!(
+            out,
+            "Self::{}(_) => <{} as {trait_name}>::REVISIONS,",
+            variant_name(&m.name),
+            m.name
+        );
     }
     out.push_str("Self::Other { .. } => crate::Revisions::from_bits(0),\n}\n}\n\n");
 
@@ -237,7 +299,11 @@ fn emit_dispatch(out: &mut String, model: &Model, name: &str, doc: &str, message
 
     out.push_str("/// Serializes the parameters; `None` only for `Other` without parameters.\npub fn to_raw_params(&self) -> Result<Option<Box<serde_json::value::RawValue>>, serde_json::Error> {\nmatch self {\n");
     for m in &messages {
-        let _ = writeln!(out, "Self::{}(p) => serde_json::value::to_raw_value(p).map(Some),", variant_name(&m.name));
+        let _ = writeln!(
+            out,
+            "Self::{}(p) => serde_json::value::to_raw_value(p).map(Some),",
+            variant_name(&m.name)
+        );
     }
     out.push_str("Self::Other { params, .. } => params.as_ref().map(serde_json::value::to_raw_value).transpose(),\n}\n}\n}\n\n");
 }

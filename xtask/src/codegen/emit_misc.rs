@@ -34,18 +34,24 @@ pub(crate) fn revisioned(model: &Model, header: &str) -> String {
             Kind::Alias(_) => continue,
             Kind::Enum(_) => {}
             Kind::Struct(s) => {
-                if t.revisions != ALL {
-                    let _ = writeln!(body, "if !{}.contains(version) {{\nreturn;\n}}", bits(t.revisions));
-                }
                 for f in &s.fields {
                     if f.optional && !f.nullable && (f.defined & t.revisions) != t.revisions {
-                        let _ = writeln!(body, "if !{}.contains(version) {{\nself.{} = None;\n}}", bits(f.defined), f.rust);
+                        let _ = writeln!(
+                            body,
+                            "if !{}.contains(version) {{\nself.{} = None;\n}}",
+                            bits(f.defined),
+                            f.rust
+                        );
                     }
                 }
                 for f in &s.fields {
                     // `resultType` is required from 2026-07-28 on; a result built without
                     // one is complete.
-                    if f.json == "resultType" && f.optional && f.ty == TypeRef::String && f.required != 0 {
+                    if f.json == "resultType"
+                        && f.optional
+                        && f.ty == TypeRef::String
+                        && f.required != 0
+                    {
                         let _ = writeln!(
                             body,
                             "if {}.contains(version) && self.{}.is_none() {{\nself.{} = Some(String::from(\"complete\"));\n}}",
@@ -59,6 +65,10 @@ pub(crate) fn revisioned(model: &Model, header: &str) -> String {
                     if f.ty.needs_conform(model) {
                         let _ = writeln!(body, "self.{}.conform_to(version);", f.rust);
                     }
+                }
+                if t.revisions != ALL && !body.is_empty() {
+                    let guard = format!("if !{}.contains(version) {{\nreturn;\n}}\n", bits(t.revisions));
+                    body.insert_str(0, &guard);
                 }
             }
             Kind::Union(u) => {
@@ -88,9 +98,15 @@ pub(crate) fn revisioned(model: &Model, header: &str) -> String {
     for d in &model.dispatch {
         let mut body = String::from("match self {\n");
         for name in &d.messages {
-            let Some(m) = model.message(name) else { continue };
+            let Some(m) = model.message(name) else {
+                continue;
+            };
             if m.body.needs_conform(model) {
-                let _ = writeln!(body, "Self::{}(p) => p.conform_to(version),", variant_name(name));
+                let _ = writeln!(
+                    body,
+                    "Self::{}(p) => p.conform_to(version),",
+                    variant_name(name)
+                );
             } else {
                 let _ = writeln!(body, "Self::{}(_) => {{}}", variant_name(name));
             }
@@ -103,9 +119,15 @@ pub(crate) fn revisioned(model: &Model, header: &str) -> String {
 
 fn emit_impl(out: &mut String, name: &str, body: &str) {
     if body.is_empty() {
-        let _ = writeln!(out, "impl Revisioned for {name} {{\nfn conform_to(&mut self, _: ProtocolVersion) {{}}\n}}\n");
+        let _ = writeln!(
+            out,
+            "impl Revisioned for {name} {{\nfn conform_to(&mut self, _: ProtocolVersion) {{}}\n}}\n"
+        );
     } else {
-        let _ = writeln!(out, "impl Revisioned for {name} {{\nfn conform_to(&mut self, version: ProtocolVersion) {{\n{body}}}\n}}\n");
+        let _ = writeln!(
+            out,
+            "impl Revisioned for {name} {{\nfn conform_to(&mut self, version: ProtocolVersion) {{\n{body}}}\n}}\n"
+        );
     }
 }
 

@@ -25,7 +25,14 @@ pub(crate) fn emit(model: &Model, header: &str) -> String {
             Kind::Enum(e) => emit_enum(&mut out, t, e),
             Kind::Union(u) => emit_union(&mut out, t, u, model),
             Kind::Alias(a) => {
-                doc_lines(&mut out, &item_doc(t.doc.as_deref(), &format!("The `{}` type of the MCP schema.", t.name), t.revisions));
+                doc_lines(
+                    &mut out,
+                    &item_doc(
+                        t.doc.as_deref(),
+                        &format!("The `{}` type of the MCP schema.", t.name),
+                        t.revisions,
+                    ),
+                );
                 let _ = writeln!(out, "pub type {} = {};\n", t.name, a.rust());
             }
         }
@@ -63,7 +70,11 @@ fn default_structs(model: &Model) -> BTreeSet<String> {
                 let ok = s.fields.iter().all(|f| {
                     f.optional
                         || match &f.ty {
-                            TypeRef::Tag(_) | TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::JsonObject | TypeRef::Meta => true,
+                            TypeRef::Tag(_)
+                            | TypeRef::Vec(_)
+                            | TypeRef::Map(_)
+                            | TypeRef::JsonObject
+                            | TypeRef::Meta => true,
                             TypeRef::Named(n) => set.contains(n),
                             _ => false,
                         }
@@ -81,7 +92,11 @@ fn default_structs(model: &Model) -> BTreeSet<String> {
 
 /// The Rust type of a field.
 pub(crate) fn field_type(f: &Field) -> String {
-    if f.optional { format!("Option<{}>", f.ty.rust()) } else { f.ty.rust() }
+    if f.optional {
+        format!("Option<{}>", f.ty.rust())
+    } else {
+        f.ty.rust()
+    }
 }
 
 fn field_doc(f: &Field) -> String {
@@ -92,10 +107,30 @@ fn field_doc(f: &Field) -> String {
     item_doc(f.doc.as_deref(), &fallback, f.revisions)
 }
 
-fn emit_struct(out: &mut String, t: &TypeDef, s: &Struct, _model: &Model, defaults: &BTreeSet<String>) {
-    doc_lines(out, &item_doc(t.doc.as_deref(), &format!("The `{}` object of the MCP schema.", t.name), t.revisions));
-    let default = if defaults.contains(&t.name) { "Default, " } else { "" };
-    let _ = writeln!(out, "#[derive(Debug, Clone, PartialEq, {default}serde::Serialize, serde::Deserialize)]");
+fn emit_struct(
+    out: &mut String,
+    t: &TypeDef,
+    s: &Struct,
+    _model: &Model,
+    defaults: &BTreeSet<String>,
+) {
+    doc_lines(
+        out,
+        &item_doc(
+            t.doc.as_deref(),
+            &format!("The `{}` object of the MCP schema.", t.name),
+            t.revisions,
+        ),
+    );
+    let default = if defaults.contains(&t.name) {
+        "Default, "
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "#[derive(Debug, Clone, PartialEq, {default}serde::Serialize, serde::Deserialize)]"
+    );
     out.push_str(DERIVE_SCHEMA);
     let _ = writeln!(out, "pub struct {} {{", t.name);
     for f in &s.fields {
@@ -123,7 +158,12 @@ fn emit_struct(out: &mut String, t: &TypeDef, s: &Struct, _model: &Model, defaul
 
 /// `pub fn new(required...) -> Self` for structs with required members.
 fn emit_new(out: &mut String, t: &TypeDef, s: &Struct) {
-    let required: Vec<&Field> = s.fields.iter().filter(|f| !f.optional || f.nullable).filter(|f| !matches!(f.ty, TypeRef::Tag(_))).collect();
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| !f.optional || f.nullable)
+        .filter(|f| !matches!(f.ty, TypeRef::Tag(_)))
+        .collect();
     if required.is_empty() {
         return;
     }
@@ -162,13 +202,26 @@ fn emit_new(out: &mut String, t: &TypeDef, s: &Struct) {
 }
 
 fn emit_enum(out: &mut String, t: &TypeDef, e: &Enum) {
-    doc_lines(out, &item_doc(t.doc.as_deref(), &format!("The `{}` values of the MCP schema.", t.name), t.revisions));
+    doc_lines(
+        out,
+        &item_doc(
+            t.doc.as_deref(),
+            &format!("The `{}` values of the MCP schema.", t.name),
+            t.revisions,
+        ),
+    );
     let ord = if e.ordered { "PartialOrd, Ord, " } else { "" };
-    let _ = writeln!(out, "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, {ord}serde::Serialize, serde::Deserialize)]");
+    let _ = writeln!(
+        out,
+        "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, {ord}serde::Serialize, serde::Deserialize)]"
+    );
     out.push_str(DERIVE_SCHEMA);
     let _ = writeln!(out, "pub enum {} {{", t.name);
     for (value, variant) in &e.values {
-        let _ = writeln!(out, "/// `{value:?}`.\n#[serde(rename = {value:?})]\n{variant},");
+        let _ = writeln!(
+            out,
+            "/// `{value:?}`.\n#[serde(rename = {value:?})]\n{variant},"
+        );
     }
     out.push_str("}\n\n");
     let _ = writeln!(out, "impl {} {{", t.name);
@@ -182,14 +235,29 @@ fn emit_enum(out: &mut String, t: &TypeDef, e: &Enum) {
 /// A lower-case noun for a union in error messages (`ContentBlock` → `content`).
 fn noun(name: &str) -> String {
     let mut w = words(name);
-    if w.len() > 1 && matches!(w.last().map(String::as_str), Some("Block" | "Params" | "Definition")) {
+    if w.len() > 1
+        && matches!(
+            w.last().map(String::as_str),
+            Some("Block" | "Params" | "Definition")
+        )
+    {
         w.pop();
     }
-    w.iter().map(|s| s.to_ascii_lowercase()).collect::<Vec<_>>().join(" ")
+    w.iter()
+        .map(|s| s.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn emit_union(out: &mut String, t: &TypeDef, u: &Union, model: &Model) {
-    doc_lines(out, &item_doc(t.doc.as_deref(), &format!("The `{}` union of the MCP schema.", t.name), t.revisions));
+    doc_lines(
+        out,
+        &item_doc(
+            t.doc.as_deref(),
+            &format!("The `{}` union of the MCP schema.", t.name),
+            t.revisions,
+        ),
+    );
     out.push_str("#[derive(Debug, Clone, PartialEq)]\n");
     out.push_str(DERIVE_SCHEMA);
     out.push_str("#[cfg_attr(feature = \"schemars\", schemars(untagged))]\n");
@@ -219,17 +287,32 @@ fn emit_union(out: &mut String, t: &TypeDef, u: &Union, model: &Model) {
     out.push_str("fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {\n");
     match &u.style {
         UnionStyle::OneOrMany => {
-            let _ = writeln!(out, "Ok(match crate::de::one_or_many(deserializer, {:?})? {{", t.name);
+            let _ = writeln!(
+                out,
+                "Ok(match crate::de::one_or_many(deserializer, {:?})? {{",
+                t.name
+            );
             out.push_str("crate::de::OneOrMany::One(v) => Self::One(v),\ncrate::de::OneOrMany::Many(v) => Self::Many(v),\n})\n");
         }
         UnionStyle::Discriminated { key, fallback } => {
             let noun = noun(&t.name);
             out.push_str("let value = serde_json::Value::deserialize(deserializer)?;\n");
-            let _ = writeln!(out, "let index = match crate::de::tag(&value, {noun:?}, {key:?}).map_err(crate::de::custom::<D::Error, String>)? {{");
+            let _ = writeln!(
+                out,
+                "let index = match crate::de::tag(&value, {noun:?}, {key:?}).map_err(crate::de::custom::<D::Error, String>)? {{"
+            );
             for (i, v) in u.variants.iter().enumerate() {
-                let _ = writeln!(out, "Some({:?}) => {i},", v.tag.as_deref().unwrap_or_default());
+                let _ = writeln!(
+                    out,
+                    "Some({:?}) => {i},",
+                    v.tag.as_deref().unwrap_or_default()
+                );
             }
-            let tags: Vec<String> = u.variants.iter().map(|v| format!("{:?}", v.tag.as_deref().unwrap_or_default())).collect();
+            let tags: Vec<String> = u
+                .variants
+                .iter()
+                .map(|v| format!("{:?}", v.tag.as_deref().unwrap_or_default()))
+                .collect();
             let _ = writeln!(
                 out,
                 "Some(other) => return Err(crate::de::custom(crate::de::unknown_tag({noun:?}, {key:?}, other, &[{}]))),",
@@ -240,7 +323,10 @@ fn emit_union(out: &mut String, t: &TypeDef, u: &Union, model: &Model) {
                     let _ = writeln!(out, "None => {i},");
                 }
                 None => {
-                    let _ = writeln!(out, "None => return Err(crate::de::custom(crate::de::missing_tag({noun:?}, {key:?}))),");
+                    let _ = writeln!(
+                        out,
+                        "None => return Err(crate::de::custom(crate::de::missing_tag({noun:?}, {key:?}))),"
+                    );
                 }
             }
             out.push_str("};\n");
@@ -286,10 +372,16 @@ fn emit_variant_dispatch(out: &mut String, t: &TypeDef, u: &Union) {
     out.push_str("match index {\n");
     let last = u.variants.len() - 1;
     for (i, v) in u.variants.iter().enumerate() {
-        let pat = if i == last { "_".to_owned() } else { i.to_string() };
+        let pat = if i == last {
+            "_".to_owned()
+        } else {
+            i.to_string()
+        };
         let ty = match &v.ty {
             TypeRef::Vec(inner) => format!("Vec::<{}>", inner.rust()),
-            TypeRef::Map(inner) => format!("std::collections::BTreeMap::<String, {}>", inner.rust()),
+            TypeRef::Map(inner) => {
+                format!("std::collections::BTreeMap::<String, {}>", inner.rust())
+            }
             other => format!("<{}>", other.rust()),
         };
         let _ = writeln!(
@@ -314,8 +406,14 @@ fn shape(ty: &TypeRef, model: &Model) -> String {
             if let Some(t) = model.types.get(n) {
                 match &t.kind {
                     Kind::Struct(s) => {
-                        let known: Vec<String> = s.fields.iter().map(|f| format!("{:?}", f.json)).collect();
-                        let required: Vec<String> = s.fields.iter().filter(|f| !f.optional).map(|f| format!("{:?}", f.json)).collect();
+                        let known: Vec<String> =
+                            s.fields.iter().map(|f| format!("{:?}", f.json)).collect();
+                        let required: Vec<String> = s
+                            .fields
+                            .iter()
+                            .filter(|f| !f.optional)
+                            .map(|f| format!("{:?}", f.json))
+                            .collect();
                         return format!(
                             "crate::de::Shape::Object {{ known: &[{}], required: &[{}] }}",
                             known.join(", "),

@@ -60,7 +60,11 @@ const ERROR_DATA: &[&str] = &[
 const OVERRIDES: &[(&str, &str, &str)] = &[
     ("Annotated", "annotations", "Annotations"),
     ("EmbeddedResource", "resource", "TextOrBlobResourceContents"),
-    ("ReadResourceResult", "contents", "TextOrBlobResourceContents"),
+    (
+        "ReadResourceResult",
+        "contents",
+        "TextOrBlobResourceContents",
+    ),
     ("SamplingMessage", "content", "SamplingContent"),
     ("CreateMessageResult", "content", "SamplingContent"),
 ];
@@ -184,26 +188,46 @@ impl<'s> Builder<'s> {
                 Some(k) => SiteKind::Message(k),
                 None if union_members(newest).is_some() => SiteKind::Union,
                 None if newest.get("enum").is_some() => SiteKind::Enum,
-                None if occ.iter().any(|(r, n)| !schemas.object_view(*r, n).props.is_empty()) => {
+                None if occ
+                    .iter()
+                    .any(|(r, n)| !schemas.object_view(*r, n).props.is_empty()) =>
+                {
                     SiteKind::Struct
                 }
                 None => SiteKind::Alias,
             };
             let name = canonical(&def);
             self.defs.insert(name.clone(), def.clone());
-            self.sites.insert(name, Site { kind, occ, def: Some(def) });
+            self.sites.insert(
+                name,
+                Site {
+                    kind,
+                    occ,
+                    def: Some(def),
+                },
+            );
         }
         for def in ERROR_DATA {
             let occ: Vec<Occ<'s>> = (0..schemas.revs.len())
                 .filter_map(|r| {
                     let node = schemas.def(r, def)?;
                     let parts = node.pointer("/properties/error/allOf")?.as_array()?;
-                    parts.iter().find_map(|p| p.pointer("/properties/data")).map(|d| (r, d))
+                    parts
+                        .iter()
+                        .find_map(|p| p.pointer("/properties/data"))
+                        .map(|d| (r, d))
                 })
                 .collect();
             if !occ.is_empty() {
                 let name = format!("{}Data", type_name(def));
-                self.sites.insert(name, Site { kind: SiteKind::Struct, occ, def: None });
+                self.sites.insert(
+                    name,
+                    Site {
+                        kind: SiteKind::Struct,
+                        occ,
+                        def: None,
+                    },
+                );
             }
         }
         Ok(())
@@ -212,13 +236,26 @@ impl<'s> Builder<'s> {
     /// Records every inline string enum by member name and values, so that
     /// one shared by several definitions gets the member's name.
     fn scan_inline_enums(&mut self) {
-        fn walk(node: &Value, member: Option<&str>, def: &str, out: &mut BTreeMap<(String, Vec<String>), BTreeSet<String>>) {
+        fn walk(
+            node: &Value,
+            member: Option<&str>,
+            def: &str,
+            out: &mut BTreeMap<(String, Vec<String>), BTreeSet<String>>,
+        ) {
             match node {
                 Value::Object(map) => {
-                    if let (Some(m), Some(values)) = (member, map.get("enum").and_then(Value::as_array)) {
-                        let mut vals: Vec<String> = values.iter().filter_map(Value::as_str).map(String::from).collect();
+                    if let (Some(m), Some(values)) =
+                        (member, map.get("enum").and_then(Value::as_array))
+                    {
+                        let mut vals: Vec<String> = values
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(String::from)
+                            .collect();
                         vals.sort();
-                        out.entry((m.to_owned(), vals)).or_default().insert(def.to_owned());
+                        out.entry((m.to_owned(), vals))
+                            .or_default()
+                            .insert(def.to_owned());
                     }
                     for (k, v) in map {
                         if k == "properties" {
@@ -244,7 +281,11 @@ impl<'s> Builder<'s> {
     }
 
     fn add(&mut self, name: &str, kind: SiteKind, occ: Vec<Occ<'s>>) {
-        self.adds.push(Add { name: name.to_owned(), kind, occ });
+        self.adds.push(Add {
+            name: name.to_owned(),
+            kind,
+            occ,
+        });
     }
 
     /// Applies the additions of a pass; whether anything changed.
@@ -253,7 +294,11 @@ impl<'s> Builder<'s> {
         for add in std::mem::take(&mut self.adds) {
             let site = self.sites.entry(add.name.clone()).or_insert_with(|| {
                 changed = true;
-                Site { kind: add.kind, occ: Vec::new(), def: None }
+                Site {
+                    kind: add.kind,
+                    occ: Vec::new(),
+                    def: None,
+                }
             });
             if site.kind != add.kind {
                 return Err(format!(
@@ -263,7 +308,11 @@ impl<'s> Builder<'s> {
                 .into());
             }
             for o in add.occ {
-                if !site.occ.iter().any(|s| s.0 == o.0 && std::ptr::eq(s.1, o.1)) {
+                if !site
+                    .occ
+                    .iter()
+                    .any(|s| s.0 == o.0 && std::ptr::eq(s.1, o.1))
+                {
                     site.occ.push(o);
                     changed = true;
                 }
@@ -281,22 +330,32 @@ impl<'s> Builder<'s> {
         let site = &self.sites[name];
         let kind = site.kind;
         let occ = site.occ.clone();
-        let def = site.def.clone();
         let revisions = occ.iter().fold(0, |m, o| m | bit(o.0));
-        let doc = occ.iter().rev().find_map(|o| description(o.1)).map(String::from);
+        let doc = occ
+            .iter()
+            .rev()
+            .find_map(|o| description(o.1))
+            .map(String::from);
         let kind = match kind {
             SiteKind::Struct => Kind::Struct(self.build_struct(name, &occ)?),
             SiteKind::Union => Kind::Union(self.build_union(name, &occ)?),
             SiteKind::Enum => Kind::Enum(build_enum(name, &occ)?),
             SiteKind::Alias => Kind::Alias(self.decide(&format!("{name}Value"), "", &occ)),
             SiteKind::Message(k) => {
-                let def = def.ok_or("message without definition")?;
-                let message = self.build_message(name, &def, k, &occ, revisions, doc)?;
+                let message = self.build_message(name, k, &occ, revisions, doc)?;
                 model.messages.push(message);
                 return Ok(());
             }
         };
-        model.types.insert(name.to_owned(), TypeDef { name: name.to_owned(), revisions, doc, kind });
+        model.types.insert(
+            name.to_owned(),
+            TypeDef {
+                name: name.to_owned(),
+                revisions,
+                doc,
+                kind,
+            },
+        );
         Ok(())
     }
 
@@ -313,7 +372,12 @@ impl<'s> Builder<'s> {
                         .iter()
                         .copied()
                         .filter(|r| view.required.contains(r) || view.prop(r).is_none())
-                        .chain(view.required.iter().copied().filter(|r| merged.prop(r).is_none()))
+                        .chain(
+                            view.required
+                                .iter()
+                                .copied()
+                                .filter(|r| merged.prop(r).is_none()),
+                        )
                         .collect();
                     for (n, s) in view.props {
                         if merged.prop(n).is_none() {
@@ -377,7 +441,10 @@ impl<'s> Builder<'s> {
                         let tag = tag_name(&v, prop);
                         if let Some(old) = self.tags.insert(tag.clone(), v.clone()) {
                             if old != v {
-                                return Err(format!("codegen: tag `{tag}` stands for both {old:?} and {v:?}").into());
+                                return Err(format!(
+                                    "codegen: tag `{tag}` stands for both {old:?} and {v:?}"
+                                )
+                                .into());
                             }
                         }
                         (TypeRef::Tag(tag), Some(v))
@@ -386,7 +453,11 @@ impl<'s> Builder<'s> {
                     t => (t, None),
                 }
             };
-            let doc = nodes.iter().rev().find_map(|n| description(n.1)).map(String::from);
+            let doc = nodes
+                .iter()
+                .rev()
+                .find_map(|n| description(n.1))
+                .map(String::from);
             fields.push(Field {
                 json: prop.to_owned(),
                 rust: field_name(prop),
@@ -406,7 +477,10 @@ impl<'s> Builder<'s> {
                 return Err(format!("codegen: field name `{}` clashes in `{name}`", f.rust).into());
             }
         }
-        Ok(Struct { fields, extra: !views.iter().all(|(_, v)| v.closed) })
+        Ok(Struct {
+            fields,
+            extra: !views.iter().all(|(_, v)| v.closed),
+        })
     }
 
     /// The Rust type for the nodes at one position (oldest revision first),
@@ -420,7 +494,11 @@ impl<'s> Builder<'s> {
                 return t;
             }
             let name = canonical(target);
-            let inline: Vec<Occ<'s>> = nodes.iter().copied().filter(|o| is_inline_object(o.1)).collect();
+            let inline: Vec<Occ<'s>> = nodes
+                .iter()
+                .copied()
+                .filter(|o| is_inline_object(o.1))
+                .collect();
             if !inline.is_empty() {
                 match self.kind_of(&name) {
                     Some(SiteKind::Struct) => self.add(&name, SiteKind::Struct, inline),
@@ -441,7 +519,11 @@ impl<'s> Builder<'s> {
         }
         if let Some(values) = n.get("enum").and_then(Value::as_array) {
             let name = self.enum_name(hint, member, values);
-            let occ = nodes.iter().copied().filter(|o| o.1.get("enum").is_some()).collect();
+            let occ = nodes
+                .iter()
+                .copied()
+                .filter(|o| o.1.get("enum").is_some())
+                .collect();
             self.add(&name, SiteKind::Enum, occ);
             return TypeRef::Named(name);
         }
@@ -449,19 +531,34 @@ impl<'s> Builder<'s> {
             return TypeRef::Const(c.to_owned());
         }
         if types == ["array"] || (types.is_empty() && n.get("items").is_some()) {
-            let items: Vec<Occ<'s>> = nodes.iter().filter_map(|(r, node)| node.get("items").map(|i| (*r, i))).collect();
+            let items: Vec<Occ<'s>> = nodes
+                .iter()
+                .filter_map(|(r, node)| node.get("items").map(|i| (*r, i)))
+                .collect();
             return TypeRef::Vec(Box::new(self.decide(hint, member, &items)));
         }
-        if types == ["object"] || is_inline_object(n) || (types.is_empty() && n.get("additionalProperties").is_some()) {
-            let inline: Vec<Occ<'s>> = nodes.iter().copied().filter(|o| is_inline_object(o.1)).collect();
-            let has_props = inline
+        if types == ["object"]
+            || is_inline_object(n)
+            || (types.is_empty() && n.get("additionalProperties").is_some())
+        {
+            let inline: Vec<Occ<'s>> = nodes
                 .iter()
-                .any(|o| o.1.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty()) || o.1.get("allOf").is_some());
+                .copied()
+                .filter(|o| is_inline_object(o.1))
+                .collect();
+            let has_props = inline.iter().any(|o| {
+                o.1.get("properties")
+                    .and_then(Value::as_object)
+                    .is_some_and(|p| !p.is_empty())
+                    || o.1.get("allOf").is_some()
+            });
             if has_props {
                 let mut occ = inline;
                 for &(r, node) in nodes {
                     if let Some(target) = ref_name(node) {
-                        if mapped(target).is_none() && self.kind_of(&canonical(target)) == Some(SiteKind::Struct) {
+                        if mapped(target).is_none()
+                            && self.kind_of(&canonical(target)) == Some(SiteKind::Struct)
+                        {
                             occ.push((r, node));
                         }
                     }
@@ -476,8 +573,15 @@ impl<'s> Builder<'s> {
                     _ => None,
                 })
                 .collect();
-            if values.last().is_some_and(|v| nodes.last().is_some_and(|l| l.0 == v.0)) {
-                return TypeRef::Map(Box::new(self.decide(&format!("{hint}Value"), member, &values)));
+            if values
+                .last()
+                .is_some_and(|v| nodes.last().is_some_and(|l| l.0 == v.0))
+            {
+                return TypeRef::Map(Box::new(self.decide(
+                    &format!("{hint}Value"),
+                    member,
+                    &values,
+                )));
             }
             return TypeRef::JsonObject;
         }
@@ -494,14 +598,23 @@ impl<'s> Builder<'s> {
     /// same values, the member's own name when several definitions share
     /// it, or `Parent` + `Member`.
     fn enum_name(&self, hint: &str, member: &str, values: &[Value]) -> String {
-        let mut vals: Vec<String> = values.iter().filter_map(Value::as_str).map(String::from).collect();
+        let mut vals: Vec<String> = values
+            .iter()
+            .filter_map(Value::as_str)
+            .map(String::from)
+            .collect();
         vals.sort();
         for (name, site) in &self.sites {
             if site.kind == SiteKind::Enum && site.def.is_some() {
                 if let Some(node) = site.occ.last() {
                     let mut theirs: Vec<String> = node.1["enum"]
                         .as_array()
-                        .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(Value::as_str)
+                                .map(String::from)
+                                .collect()
+                        })
                         .unwrap_or_default();
                     theirs.sort();
                     if theirs == vals {
@@ -515,7 +628,7 @@ impl<'s> Builder<'s> {
             .get(&(member.to_owned(), vals))
             .is_some_and(|defs| defs.len() > 1);
         let own = pascal(member);
-        if shared && !own.is_empty() && !self.sites.get(&own).is_some_and(|s| s.def.is_some()) {
+        if shared && !own.is_empty() && self.sites.get(&own).is_none_or(|s| s.def.is_none()) {
             own
         } else {
             hint.to_owned()
@@ -526,16 +639,29 @@ impl<'s> Builder<'s> {
     /// (the one an older revision's inline shape corresponds to).
     fn fallback_variant(&self, def: &str) -> Option<String> {
         let schemas = self.schemas;
-        let rev = (0..schemas.revs.len()).rev().find(|r| schemas.def(*r, def).is_some())?;
+        let rev = (0..schemas.revs.len())
+            .rev()
+            .find(|r| schemas.def(*r, def).is_some())?;
         let members = union_members(schemas.def(rev, def)?)?;
         for key in DISCRIMINATORS {
             let consts: Vec<(String, Option<(&str, bool)>)> = members
                 .iter()
                 .filter_map(ref_name)
-                .map(|m| (m.to_owned(), schemas.def(rev, m).and_then(|n| schemas.object_view(rev, n).const_of(key))))
+                .map(|m| {
+                    (
+                        m.to_owned(),
+                        schemas
+                            .def(rev, m)
+                            .and_then(|n| schemas.object_view(rev, n).const_of(key)),
+                    )
+                })
                 .collect();
             if consts.len() == members.len() && consts.iter().all(|c| c.1.is_some()) {
-                let optional: Vec<&String> = consts.iter().filter(|c| c.1.is_some_and(|v| !v.1)).map(|c| &c.0).collect();
+                let optional: Vec<&String> = consts
+                    .iter()
+                    .filter(|c| c.1.is_some_and(|v| !v.1))
+                    .map(|c| &c.0)
+                    .collect();
                 if let [one] = optional[..] {
                     return Some(canonical(one));
                 }
@@ -557,7 +683,10 @@ impl<'s> Builder<'s> {
         };
         // `X | X[]`, also when the schema spells X out as the members of a union definition.
         let refs: BTreeSet<&str> = members.iter().filter_map(ref_name).collect();
-        let arrays: Vec<&Value> = members.iter().filter(|m| type_names(m) == ["array"]).collect();
+        let arrays: Vec<&Value> = members
+            .iter()
+            .filter(|m| type_names(m) == ["array"])
+            .collect();
         if let [array] = arrays[..] {
             if let Some(item) = array.get("items").and_then(ref_name) {
                 let item_members: BTreeSet<&str> = schemas
@@ -566,12 +695,23 @@ impl<'s> Builder<'s> {
                     .map(|m| m.iter().filter_map(ref_name).collect())
                     .unwrap_or_default();
                 let only_refs = refs.len() + 1 == members.len();
-                if only_refs && (refs == BTreeSet::from([item]) || (!refs.is_empty() && refs == item_members)) {
+                if only_refs
+                    && (refs == BTreeSet::from([item])
+                        || (!refs.is_empty() && refs == item_members))
+                {
                     let one = TypeRef::Named(canonical(item));
                     return Ok(Union {
                         variants: vec![
-                            Variant { name: "One".into(), ty: one.clone(), tag: None },
-                            Variant { name: "Many".into(), ty: TypeRef::Vec(Box::new(one)), tag: None },
+                            Variant {
+                                name: "One".into(),
+                                ty: one.clone(),
+                                tag: None,
+                            },
+                            Variant {
+                                name: "Many".into(),
+                                ty: TypeRef::Vec(Box::new(one)),
+                                tag: None,
+                            },
                         ],
                         style: UnionStyle::OneOrMany,
                     });
@@ -590,30 +730,47 @@ impl<'s> Builder<'s> {
         for (i, m) in members.iter().enumerate() {
             if let Some(target) = ref_name(m) {
                 let ty = mapped(target).unwrap_or_else(|| TypeRef::Named(canonical(target)));
-                variants.push(Variant { name: canonical(target), ty, tag: None });
+                variants.push(Variant {
+                    name: canonical(target),
+                    ty,
+                    tag: None,
+                });
                 variant_defs.push(Some(target));
                 continue;
             }
             let types = type_names(m);
             if types == ["array"] {
-                let items: Vec<Occ<'s>> = m.get("items").map(|i| vec![(rev, i)]).unwrap_or_default();
+                let items: Vec<Occ<'s>> =
+                    m.get("items").map(|i| vec![(rev, i)]).unwrap_or_default();
                 let inner = self.decide(&format!("{name}Item"), "", &items);
                 let label = match &inner {
                     TypeRef::Named(n) => n.clone(),
                     TypeRef::String => "String".into(),
                     _ => "Value".into(),
                 };
-                variants.push(Variant { name: format!("{label}Array"), ty: TypeRef::Vec(Box::new(inner)), tag: None });
+                variants.push(Variant {
+                    name: format!("{label}Array"),
+                    ty: TypeRef::Vec(Box::new(inner)),
+                    tag: None,
+                });
                 variant_defs.push(None);
             } else if types.iter().all(|t| primitive(t).is_some()) && !types.is_empty() {
                 for t in types {
                     let (vname, ty) = primitive(t).ok_or("primitive")?;
-                    variants.push(Variant { name: vname.into(), ty, tag: None });
+                    variants.push(Variant {
+                        name: vname.into(),
+                        ty,
+                        tag: None,
+                    });
                     variant_defs.push(None);
                 }
             } else {
                 let ty = self.decide(&format!("{name}Variant{i}"), "", &[(rev, m)]);
-                variants.push(Variant { name: format!("Variant{i}"), ty, tag: None });
+                variants.push(Variant {
+                    name: format!("Variant{i}"),
+                    ty,
+                    tag: None,
+                });
                 variant_defs.push(None);
             }
         }
@@ -624,9 +781,13 @@ impl<'s> Builder<'s> {
                 let mut tags = Vec::new();
                 let mut fallback = None;
                 for (i, def) in variant_defs.iter().flatten().enumerate() {
-                    let newest = (0..schemas.revs.len()).rev().find_map(|r| schemas.def(r, def).map(|n| (r, n)));
+                    let newest = (0..schemas.revs.len())
+                        .rev()
+                        .find_map(|r| schemas.def(r, def).map(|n| (r, n)));
                     let Some((r, n)) = newest else { continue 'keys };
-                    let Some((value, required)) = schemas.object_view(r, n).const_of(key) else { continue 'keys };
+                    let Some((value, required)) = schemas.object_view(r, n).const_of(key) else {
+                        continue 'keys;
+                    };
                     if tags.contains(&value.to_owned()) {
                         continue 'keys;
                     }
@@ -644,7 +805,10 @@ impl<'s> Builder<'s> {
                 for (v, t) in variants.iter_mut().zip(tags) {
                     v.tag = Some(t);
                 }
-                style = UnionStyle::Discriminated { key: (*key).to_owned(), fallback };
+                style = UnionStyle::Discriminated {
+                    key: (*key).to_owned(),
+                    fallback,
+                };
                 break;
             }
         }
@@ -668,11 +832,9 @@ impl<'s> Builder<'s> {
         Ok(Union { variants, style })
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn build_message(
         &mut self,
         name: &str,
-        def: &str,
         kind: MessageKind,
         occ: &[Occ<'s>],
         revisions: u8,
@@ -690,17 +852,27 @@ impl<'s> Builder<'s> {
             _ if required("id") => IdMode::Required,
             _ => IdMode::Optional,
         };
-        let body_key = if kind == MessageKind::ResultResponse { "result" } else { "params" };
+        let body_key = if kind == MessageKind::ResultResponse {
+            "result"
+        } else {
+            "params"
+        };
         let body_required = required(body_key);
         let jsonrpc_field = kind == MessageKind::Request && !required("jsonrpc");
-        let nodes: Vec<Occ<'s>> = views.iter().filter_map(|(r, v)| v.prop(body_key).map(|n| (*r, n))).collect();
+        let nodes: Vec<Occ<'s>> = views
+            .iter()
+            .filter_map(|(r, v)| v.prop(body_key).map(|n| (*r, n)))
+            .collect();
         let body = self.decide(&format!("{name}{}", pascal(body_key)), body_key, &nodes);
         let result = (kind == MessageKind::Request).then(|| {
             let base = name.strip_suffix("Request").unwrap_or(name);
             let candidate = format!("{base}Result");
-            if self.sites.contains_key(&candidate) { candidate } else { "EmptyResult".to_owned() }
+            if self.sites.contains_key(&candidate) {
+                candidate
+            } else {
+                "EmptyResult".to_owned()
+            }
         });
-        let _ = def;
         Ok(Message {
             name: name.to_owned(),
             kind,
@@ -741,8 +913,15 @@ fn message_kind(schemas: &Schemas, def: &str) -> Option<MessageKind> {
 fn build_enum(name: &str, occ: &[Occ<'_>]) -> Result<Enum, Error> {
     let mut values: Vec<String> = Vec::new();
     for (_, node) in occ.iter().rev() {
-        for v in node.get("enum").and_then(Value::as_array).into_iter().flatten() {
-            let v = v.as_str().ok_or_else(|| format!("codegen: `{name}` has a non-string value"))?;
+        for v in node
+            .get("enum")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let v = v
+                .as_str()
+                .ok_or_else(|| format!("codegen: `{name}` has a non-string value"))?;
             if !values.iter().any(|x| x == v) {
                 values.push(v.to_owned());
             }
@@ -750,18 +929,31 @@ fn build_enum(name: &str, occ: &[Occ<'_>]) -> Result<Enum, Error> {
     }
     let mut ordered = false;
     if name == "LoggingLevel" {
-        const SEVERITY: [&str; 8] = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"];
-        if values.len() != SEVERITY.len() || !values.iter().all(|v| SEVERITY.contains(&v.as_str())) {
+        const SEVERITY: [&str; 8] = [
+            "debug",
+            "info",
+            "notice",
+            "warning",
+            "error",
+            "critical",
+            "alert",
+            "emergency",
+        ];
+        if values.len() != SEVERITY.len() || !values.iter().all(|v| SEVERITY.contains(&v.as_str()))
+        {
             return Err("codegen: LoggingLevel values changed; update the severity order".into());
         }
         values = SEVERITY.iter().map(|s| (*s).to_owned()).collect();
         ordered = true;
     }
     Ok(Enum {
-        values: values.into_iter().map(|v| {
-            let variant = enum_variant(&v);
-            (v, variant)
-        }).collect(),
+        values: values
+            .into_iter()
+            .map(|v| {
+                let variant = enum_variant(&v);
+                (v, variant)
+            })
+            .collect(),
         ordered,
     })
 }

@@ -40,14 +40,18 @@ pub(crate) fn add_dispatch(schemas: &Schemas, model: &mut Model) -> Result<(), E
         let mut messages: Vec<String> = Vec::new();
         for rev in &schemas.revs {
             for union in *unions {
-                let Some(node) = rev.defs.get(*union) else { continue };
+                let Some(node) = rev.defs.get(*union) else {
+                    continue;
+                };
                 for member in members(schemas, rev.index, node)? {
                     let message = canonical(&member);
                     let m = model
                         .messages
                         .iter_mut()
                         .find(|m| m.name == message)
-                        .ok_or_else(|| format!("codegen: `{union}` names `{member}`, which is not a message"))?;
+                        .ok_or_else(|| {
+                            format!("codegen: `{union}` names `{member}`, which is not a message")
+                        })?;
                     m.method_revisions |= bit(rev.index);
                     if !messages.contains(&message) {
                         messages.push(message);
@@ -55,7 +59,11 @@ pub(crate) fn add_dispatch(schemas: &Schemas, model: &mut Model) -> Result<(), E
                 }
             }
         }
-        model.dispatch.push(Dispatch { name, doc, messages });
+        model.dispatch.push(Dispatch {
+            name,
+            doc,
+            messages,
+        });
     }
     Ok(())
 }
@@ -67,7 +75,11 @@ fn members(schemas: &Schemas, rev: usize, node: &Value) -> Result<Vec<String>, E
     if let Some(members) = union_members(node) {
         return members
             .iter()
-            .map(|m| ref_name(m).map(String::from).ok_or_else(|| "codegen: a method union member is not a $ref".into()))
+            .map(|m| {
+                ref_name(m)
+                    .map(String::from)
+                    .ok_or_else(|| "codegen: a method union member is not a $ref".into())
+            })
             .collect();
     }
     let method = node
@@ -76,8 +88,13 @@ fn members(schemas: &Schemas, rev: usize, node: &Value) -> Result<Vec<String>, E
         .ok_or("codegen: a method union is neither a union nor a message")?;
     let defs = &schemas.revs[rev].defs;
     let found = defs.iter().find(|(name, def)| {
-        !matches!(name.as_str(), "ClientNotification" | "ServerNotification" | "ClientRequest" | "ServerRequest")
-            && def.pointer("/properties/method/const").and_then(Value::as_str) == Some(method)
+        !matches!(
+            name.as_str(),
+            "ClientNotification" | "ServerNotification" | "ClientRequest" | "ServerRequest"
+        ) && def
+            .pointer("/properties/method/const")
+            .and_then(Value::as_str)
+            == Some(method)
     });
     match found {
         Some((name, _)) => Ok(vec![name.clone()]),

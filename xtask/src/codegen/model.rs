@@ -249,7 +249,10 @@ pub(crate) fn words(name: &str) -> Vec<String> {
         if c.is_ascii_uppercase() && !cur.is_empty() {
             let prev = chars[i - 1];
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-            if prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower) {
+            if prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_lower)
+            {
                 out.push(std::mem::take(&mut cur));
             }
         }
@@ -297,11 +300,11 @@ pub(crate) fn field_name(json: &str) -> String {
         snake
     };
     const KEYWORDS: &[&str] = &[
-        "as", "async", "await", "box", "break", "const", "continue", "dyn", "else", "enum", "extern",
-        "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
-        "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type", "unsafe", "use",
-        "where", "while", "yield", "abstract", "become", "do", "final", "macro", "override", "priv",
-        "typeof", "unsized", "virtual",
+        "as", "async", "await", "box", "break", "const", "continue", "dyn", "else", "enum",
+        "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
+        "move", "mut", "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type",
+        "unsafe", "use", "where", "while", "yield", "abstract", "become", "do", "final", "macro",
+        "override", "priv", "typeof", "unsized", "virtual",
     ];
     if KEYWORDS.contains(&snake.as_str()) {
         format!("r#{snake}")
@@ -360,7 +363,12 @@ pub(crate) fn strip_common(names: &[String]) -> Option<Vec<String>> {
     }
     let out: Vec<String> = split
         .iter()
-        .map(|w| w[prefix..w.len() - suffix].iter().map(|s| pascal(s)).collect())
+        .map(|w| {
+            w[prefix..w.len() - suffix]
+                .iter()
+                .map(|s| pascal(s))
+                .collect()
+        })
         .collect();
     let mut unique = out.clone();
     unique.sort();
@@ -374,8 +382,14 @@ mod tests {
 
     #[test]
     fn naming() {
-        assert_eq!(words("URLElicitationRequiredError"), ["URL", "Elicitation", "Required", "Error"]);
-        assert_eq!(type_name("ElicitRequestURLParams"), "ElicitRequestUrlParams");
+        assert_eq!(
+            words("URLElicitationRequiredError"),
+            ["URL", "Elicitation", "Required", "Error"]
+        );
+        assert_eq!(
+            type_name("ElicitRequestURLParams"),
+            "ElicitRequestUrlParams"
+        );
         assert_eq!(type_name("CallToolRequest"), "CallToolRequest");
         assert_eq!(field_name("inputSchema"), "input_schema");
         assert_eq!(field_name("_meta"), "meta");
@@ -388,11 +402,17 @@ mod tests {
         assert_eq!(enum_variant("date-time"), "DateTime");
         let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
-            strip_common(&names(&["ElicitRequestFormParams", "ElicitRequestUrlParams"])),
+            strip_common(&names(&[
+                "ElicitRequestFormParams",
+                "ElicitRequestUrlParams"
+            ])),
             Some(names(&["Form", "Url"]))
         );
         assert_eq!(
-            strip_common(&names(&["UntitledSingleSelectEnumSchema", "TitledSingleSelectEnumSchema"])),
+            strip_common(&names(&[
+                "UntitledSingleSelectEnumSchema",
+                "TitledSingleSelectEnumSchema"
+            ])),
             Some(names(&["Untitled", "Titled"]))
         );
         assert_eq!(strip_common(&names(&["TextContent", "ResourceLink"])), None);

@@ -97,7 +97,13 @@ impl Schemas {
         view
     }
 
-    fn collect_view<'s>(&'s self, rev: usize, node: &'s Value, view: &mut ObjectView<'s>, depth: u32) {
+    fn collect_view<'s>(
+        &'s self,
+        rev: usize,
+        node: &'s Value,
+        view: &mut ObjectView<'s>,
+        depth: u32,
+    ) {
         if depth > 16 {
             return;
         }

@@ -1,0 +1,376 @@
+//! Every feature of the high-level server, driven by a client over the
+//! in-memory pair in both eras.
+
+use std::time::Duration;
+
+use mcp_lowlevel::memory::{ConnectedClient, connect};
+use mcp_lowlevel::{PeerError, RequestContext, RequestOptions, Router};
+use mcp_server::prompt::{assistant, user};
+use mcp_server::{Context, Elicitation, Image, Json, McpServer, ResourceDef, ToolDef, ToolError};
+use mcp_types::{
+    ClientCapabilities, CompleteResult, CreateMessageRequest, CreateMessageResult, ElicitRequest,
+    ElicitResult, ErrorCode, ListRootsRequest, ListRootsResult, ProtocolVersion, meta,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// Add two numbers
+#[derive(Deserialize, schemars::JsonSchema)]
+struct Add {
+    /// The first number
+    a: i64,
+    b: i64,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+struct Weather {
+    celsius: f64,
+    sky: String,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+struct Review {
+    /// The code to review
+    code: String,
+    language: Option<String>,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+struct Contact {
+    email: String,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+struct ItemParams {
+    id: u32,
+    section: String,
+}
+
+fn server() -> McpServer {
+    McpServer::new("features")
+        .instructions("test server")
+        .tool("add", |Add { a, b }: Add| a + b)
+        .tool(
+            ToolDef::new("weather").description("Current weather").read_only(true),
+            || Json(Weather { celsius: 21.5, sky: "clear".into() }),
+        )
+        .tool("fail", || Err::<String, _>("disk full"))
+        .tool("explode", || -> String { panic!("boom") })
+        .tool("image", || Image::png(vec![1, 2, 3]))
+        .tool("progress", |ctx: Context| async move {
+            for i in 1..=3 {
+                ctx.report_progress(f64::from(i), Some(3.0), Some(format!("step {i}"))).await;
+            }
+            ctx.info("finished").await;
+            "done"
+        })
+        .tool("ask", |ctx: Context| async move {
+            match ctx.elicit::<Contact>("Your email?").await? {
+                Elicitation::Accept(c) => Ok::<_, ToolError>(format!("email={}", c.email)),
+                Elicitation::Decline => Ok("declined".to_owned()),
+                Elicitation::Cancel => Ok("cancelled".to_owned()),
+            }
+        })
+        .tool("ask_twice", |ctx: Context| async move {
+            let first = ctx.elicit::<Contact>("First email?").await?;
+            let text = ctx.sample_text("Say hi", 10).await?;
+            let roots = ctx.list_roots().await?;
+            let email = match first {
+                Elicitation::Accept(c) => c.email,
+                _ => "none".into(),
+            };
+            Ok::<_, ToolError>(format!("{email}|{text}|{}", roots.len()))
+        })
+        .tool("sample", |ctx: Context| async move { ctx.sample_text("Say hi", 10).await })
+        .tool("read", |ctx: Context| async move {
+            let result = ctx.read_resource("config://app").await?;
+            Ok::<_, ToolError>(serde_json::to_value(&result.contents).unwrap()[0]["text"].as_str().unwrap_or_default().to_owned())
+        })
+        .resource(ResourceDef::new("config://app", "config").mime_type("application/json"), || r#"{"debug":true}"#)
+        .resource("bin://blob", || vec![0u8, 159, 146, 150])
+        .resource_template("greeting://{name}", |name: String| format!("Hello, {name}!"))
+        .resource_template("items://{section}/{id}", |p: ItemParams| format!("{}#{}", p.section, p.id + 1))
+        .prompt("review_code", |r: Review| {
+            format!("Please review this {} code:\n\n{}", r.language.unwrap_or_else(|| "unknown".into()), r.code)
+        })
+        .prompt("debug_error", |e: Review| vec![user(format!("I'm seeing this error: {}", e.code)), assistant("I'll help debug that.")])
+        .completion(|_ctx: Context, params: mcp_types::CompleteRequestParams| async move {
+            let prefix = params.argument.value.clone();
+            let values: Vec<String> = ["python", "pytorch", "rust"].iter().filter(|v| v.starts_with(&prefix)).map(|v| v.to_string()).collect();
+            Ok::<_, ToolError>(serde_json::from_value::<CompleteResult>(json!({"completion": {"values": values}})).unwrap())
+        })
+}
+
+fn client_callbacks() -> Router<()> {
+    Router::new()
+        .request::<ElicitRequest, _, _>(|_ctx: RequestContext<()>, _p| async move {
+            Ok(serde_json::from_value::<ElicitResult>(json!({"action": "accept", "content": {"email": "a@b.c"}})).unwrap())
+        })
+        .request::<CreateMessageRequest, _, _>(|_ctx: RequestContext<()>, _p| async move {
+            Ok(serde_json::from_value::<CreateMessageResult>(json!({"role": "assistant", "content": {"type": "text", "text": "hi!"}, "model": "m"})).unwrap())
+        })
+        .request::<ListRootsRequest, _, _>(|_ctx: RequestContext<()>, _p| async move {
+            Ok(serde_json::from_value::<ListRootsResult>(json!({"roots": [{"uri": "file:///tmp"}]})).unwrap())
+        })
+}
+
+fn all_caps() -> Value {
+    json!({"elicitation": {}, "sampling": {}, "roots": {}})
+}
+
+/// A client in one era: session era at `version`, or stateless when `None`.
+struct Client {
+    inner: ConnectedClient,
+    stateless: Option<Value>,
+}
+
+impl Client {
+    async fn new(version: Option<ProtocolVersion>, caps: Value) -> Client {
+        let inner = connect(server().into_lowlevel(), client_callbacks()).await.unwrap();
+        let stateless = match version {
+            Some(v) => {
+                let caps: ClientCapabilities = serde_json::from_value(caps).unwrap();
+                inner.initialize(v, caps).await.unwrap();
+                None
+            }
+            None => Some(json!({meta::PROTOCOL_VERSION: "2026-07-28", meta::CLIENT_CAPABILITIES: caps})),
+        };
+        Client { inner, stateless }
+    }
+
+    async fn call(&self, method: &str, mut params: Value) -> Result<Value, PeerError> {
+        if let Some(m) = &self.stateless {
+            params["_meta"] = m.clone();
+        }
+        let raw = self.inner.peer.request_raw(method, &params, RequestOptions::default()).await?;
+        Ok(serde_json::from_str(raw.get()).unwrap())
+    }
+
+    /// Calls a tool, answering input requests like a 2026-07-28 client would.
+    async fn tool(&self, name: &str, args: Value) -> Value {
+        let mut params = json!({"name": name, "arguments": args});
+        for _ in 0..5 {
+            let result = self.call("tools/call", params.clone()).await.unwrap();
+            if result["resultType"] != "input_required" {
+                return result;
+            }
+            let mut responses = serde_json::Map::new();
+            for (key, request) in result["inputRequests"].as_object().unwrap() {
+                let answer = match request["method"].as_str().unwrap() {
+                    "elicitation/create" => json!({"action": "accept", "content": {"email": "a@b.c"}}),
+                    "sampling/createMessage" => json!({"role": "assistant", "content": {"type": "text", "text": "hi!"}, "model": "m"}),
+                    "roots/list" => json!({"roots": [{"uri": "file:///tmp"}]}),
+                    other => panic!("unexpected input request {other}"),
+                };
+                responses.insert(key.clone(), answer);
+            }
+            params["inputResponses"] = Value::Object(responses);
+            params["requestState"] = result["requestState"].clone();
+        }
+        panic!("too many rounds");
+    }
+}
+
+fn eras() -> Vec<Option<ProtocolVersion>> {
+    vec![Some(ProtocolVersion::V2024_11_05), Some(ProtocolVersion::V2025_11_25), None]
+}
+
+#[tokio::test]
+async fn tools_list_derives_schemas_and_descriptions() {
+    for era in eras() {
+        let c = Client::new(era, all_caps()).await;
+        let list = c.call("tools/list", json!({})).await.unwrap();
+        let tools = list["tools"].as_array().unwrap();
+        let add = tools.iter().find(|t| t["name"] == "add").unwrap();
+        assert_eq!(add["description"], "Add two numbers", "from the doc comment");
+        assert_eq!(add["inputSchema"]["type"], "object");
+        assert_eq!(add["inputSchema"]["required"], json!(["a", "b"]));
+        assert_eq!(add["inputSchema"]["properties"]["a"]["description"], "The first number");
+        let weather = tools.iter().find(|t| t["name"] == "weather").unwrap();
+        if era == Some(ProtocolVersion::V2024_11_05) {
+            assert!(weather.get("outputSchema").is_none(), "outputSchema arrived in 2025-06-18");
+            assert!(weather.get("annotations").is_none(), "annotations arrived in 2025-03-26");
+        } else {
+            assert_eq!(weather["outputSchema"]["properties"]["celsius"]["type"], "number");
+            assert_eq!(weather["annotations"]["readOnlyHint"], true);
+        }
+        let names: Vec<_> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
+        assert_eq!(&names[..3], &["add", "weather", "fail"], "registration order");
+    }
+}
+
+#[tokio::test]
+async fn tool_results_in_every_shape() {
+    for era in eras() {
+        let c = Client::new(era, all_caps()).await;
+        let r = c.tool("add", json!({"a": 2, "b": 3})).await;
+        assert_eq!(r["content"][0]["text"], "5");
+        assert!(r.get("isError").is_none() || r["isError"] == false);
+
+        let r = c.tool("add", json!({"a": 2, "b": "three"})).await;
+        assert_eq!(r["isError"], true);
+        let text = r["content"][0]["text"].as_str().unwrap();
+        assert!(text.contains("`b`") && text.contains("invalid type"), "{text}");
+        let r = c.tool("add", json!({"a": 2})).await;
+        assert!(r["content"][0]["text"].as_str().unwrap().contains("missing field `b`"));
+
+        let r = c.tool("weather", json!({})).await;
+        if era == Some(ProtocolVersion::V2024_11_05) {
+            assert!(r.get("structuredContent").is_none());
+        } else {
+            assert_eq!(r["structuredContent"]["sky"], "clear");
+        }
+        let text: Value = serde_json::from_str(r["content"][0]["text"].as_str().unwrap()).unwrap();
+        assert_eq!(text["celsius"], 21.5, "structured output is also text for older clients");
+
+        let r = c.tool("fail", json!({})).await;
+        assert_eq!(r["isError"], true);
+        assert_eq!(r["content"][0]["text"], "disk full");
+
+        let r = c.tool("explode", json!({})).await;
+        assert_eq!(r["isError"], true, "a panicking tool is an error result");
+        assert!(r["content"][0]["text"].as_str().unwrap().contains("boom"));
+        let r = c.tool("add", json!({"a": 1, "b": 1})).await;
+        assert_eq!(r["content"][0]["text"], "2", "the server lives on");
+
+        let r = c.tool("image", json!({})).await;
+        assert_eq!(r["content"][0]["type"], "image");
+        assert_eq!(r["content"][0]["data"], "AQID");
+
+        let err = c.call("tools/call", json!({"name": "nope"})).await.unwrap_err();
+        assert_eq!(err.rpc().unwrap().code, ErrorCode::INVALID_PARAMS);
+    }
+}
+
+#[tokio::test]
+async fn context_input_works_in_both_eras() {
+    for era in eras().into_iter().skip(1) {
+        let c = Client::new(era, all_caps()).await;
+        assert_eq!(c.tool("ask", json!({})).await["content"][0]["text"], "email=a@b.c");
+        assert_eq!(c.tool("sample", json!({})).await["content"][0]["text"], "hi!");
+        assert_eq!(c.tool("ask_twice", json!({})).await["content"][0]["text"], "a@b.c|hi!|1", "{era:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_client_without_sampling() {
+    let c = Client::new(Some(ProtocolVersion::V2025_11_25), json!({})).await;
+    let r = c.tool("sample", json!({})).await;
+    assert_eq!(r["isError"], true);
+    assert!(r["content"][0]["text"].as_str().unwrap().contains("does not support sampling"));
+
+    let c = Client::new(None, json!({})).await;
+    let err = c.call("tools/call", json!({"name": "sample"})).await.unwrap_err();
+    let rpc = err.rpc().unwrap();
+    assert_eq!(rpc.code, ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY);
+    assert!(rpc.data.as_ref().unwrap()["requiredCapabilities"]["sampling"].is_object());
+}
+
+#[tokio::test]
+async fn resources_and_templates() {
+    for era in eras() {
+        let c = Client::new(era, all_caps()).await;
+        let list = c.call("resources/list", json!({})).await.unwrap();
+        assert_eq!(list["resources"][0]["uri"], "config://app");
+        assert_eq!(list["resources"][0]["mimeType"], "application/json");
+        let templates = c.call("resources/templates/list", json!({})).await.unwrap();
+        assert_eq!(templates["resourceTemplates"][0]["uriTemplate"], "greeting://{name}");
+
+        let read = c.call("resources/read", json!({"uri": "config://app"})).await.unwrap();
+        assert_eq!(read["contents"][0]["text"], r#"{"debug":true}"#);
+        let read = c.call("resources/read", json!({"uri": "bin://blob"})).await.unwrap();
+        assert_eq!(read["contents"][0]["blob"], "AJ+Slg==");
+        let read = c.call("resources/read", json!({"uri": "greeting://Ada%20L"})).await.unwrap();
+        assert_eq!(read["contents"][0]["text"], "Hello, Ada L!");
+        assert_eq!(read["contents"][0]["uri"], "greeting://Ada%20L");
+        let read = c.call("resources/read", json!({"uri": "items://tools/41"})).await.unwrap();
+        assert_eq!(read["contents"][0]["text"], "tools#42", "typed template parameters");
+        let err = c.call("resources/read", json!({"uri": "items://tools/forty"})).await.unwrap_err();
+        assert_eq!(err.rpc().unwrap().code, ErrorCode::INVALID_PARAMS);
+
+        let err = c.call("resources/read", json!({"uri": "missing://x"})).await.unwrap_err();
+        let rpc = err.rpc().unwrap();
+        let expected = if era.is_none() { -32602 } else { -32002 };
+        assert_eq!(rpc.code.0, expected, "{era:?}");
+        assert_eq!(rpc.data.as_ref().unwrap()["uri"], "missing://x");
+
+        assert_eq!(c.tool("read", json!({})).await["content"][0]["text"], r#"{"debug":true}"#);
+    }
+}
+
+#[tokio::test]
+async fn prompts_and_completions() {
+    for era in eras() {
+        let c = Client::new(era, all_caps()).await;
+        let list = c.call("prompts/list", json!({})).await.unwrap();
+        let review = &list["prompts"][0];
+        assert_eq!(review["name"], "review_code");
+        let args = review["arguments"].as_array().unwrap();
+        let code = args.iter().find(|a| a["name"] == "code").unwrap();
+        assert_eq!(code["required"], true);
+        assert_eq!(code["description"], "The code to review");
+        assert_eq!(args.iter().find(|a| a["name"] == "language").unwrap()["required"], false);
+
+        let got = c.call("prompts/get", json!({"name": "review_code", "arguments": {"code": "fn x(){}"}})).await.unwrap();
+        assert_eq!(got["messages"][0]["role"], "user");
+        assert!(got["messages"][0]["content"]["text"].as_str().unwrap().contains("fn x(){}"));
+        let got = c.call("prompts/get", json!({"name": "debug_error", "arguments": {"code": "E0308"}})).await.unwrap();
+        assert_eq!(got["messages"][1]["role"], "assistant");
+        let err = c.call("prompts/get", json!({"name": "review_code", "arguments": {}})).await.unwrap_err();
+        assert!(err.rpc().unwrap().message.contains("code"), "names the missing argument");
+        let err = c.call("prompts/get", json!({"name": "nope"})).await.unwrap_err();
+        assert_eq!(err.rpc().unwrap().code, ErrorCode::INVALID_PARAMS);
+
+        if era != Some(ProtocolVersion::V2024_11_05) {
+            let done = c
+                .call("completion/complete", json!({"ref": {"type": "ref/prompt", "name": "review_code"}, "argument": {"name": "language", "value": "py"}}))
+                .await
+                .unwrap();
+            assert_eq!(done["completion"]["values"], json!(["python", "pytorch"]));
+        }
+    }
+}
+
+#[tokio::test]
+async fn progress_and_logging_reach_the_client() {
+    let c = Client::new(Some(ProtocolVersion::V2025_11_25), all_caps()).await;
+    let (tx, mut rx) = tokio::sync::mpsc::channel(8);
+    let raw = c
+        .inner
+        .peer
+        .request_raw("tools/call", &json!({"name": "progress"}), RequestOptions { progress: Some(tx), timeout: Some(Duration::from_secs(5)), ..Default::default() })
+        .await
+        .unwrap();
+    assert!(raw.get().contains("done"));
+    let mut steps = Vec::new();
+    while let Ok(p) = rx.try_recv() {
+        steps.push((p.progress, p.message));
+    }
+    assert_eq!(steps.len(), 3);
+    assert_eq!(steps[2], (3.0, Some("step 3".to_owned())));
+}
+
+#[tokio::test]
+async fn runtime_changes_notify_and_apply() {
+    let server = server();
+    let handle = server.handle();
+    let (tx, mut changes) = tokio::sync::mpsc::channel(8);
+    let client = Router::new().notification::<mcp_types::ToolListChangedNotification, _, _>(move |_ctx, _p| {
+        let tx = tx.clone();
+        async move {
+            let _ = tx.send(()).await;
+        }
+    });
+    let c = connect(server.into_lowlevel(), client).await.unwrap();
+    c.initialize(ProtocolVersion::V2025_11_25, ClientCapabilities::default()).await.unwrap();
+    handle.add_tool("late", || "added at run time");
+    tokio::time::timeout(Duration::from_secs(2), changes.recv()).await.expect("tools/list_changed sent").unwrap();
+    let raw = c.peer.request_raw("tools/call", &json!({"name": "late"}), RequestOptions::default()).await.unwrap();
+    assert!(raw.get().contains("added at run time"));
+    assert!(handle.set_tool_enabled("late", false));
+    tokio::time::timeout(Duration::from_secs(2), changes.recv()).await.expect("list_changed on disable").unwrap();
+    let err = c.peer.request_raw("tools/call", &json!({"name": "late"}), RequestOptions::default()).await.unwrap_err();
+    assert_eq!(err.rpc().unwrap().code, ErrorCode::INVALID_PARAMS, "a disabled tool is not callable");
+    assert!(handle.remove_tool("late"));
+    assert!(!handle.remove_tool("late"));
+}

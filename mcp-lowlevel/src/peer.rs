@@ -203,7 +203,27 @@ impl Peer {
         params: &impl serde::Serialize,
         options: RequestOptions,
     ) -> Result<Box<RawValue>, PeerError> {
-        let id = RequestId::Number(self.shared.next_id.fetch_add(1, Ordering::Relaxed));
+        let id = self.next_request_id();
+        self.request_raw_with_id(id, method, params, options).await
+    }
+
+    /// Reserves a fresh id from this connection's request counter, for a
+    /// request sent later with [`Peer::request_raw_with_id`]: for a caller
+    /// that must know the id before the answer arrives (a 2026-07-28
+    /// `subscriptions/listen` stream tags its notifications with it).
+    pub fn next_request_id(&self) -> RequestId {
+        RequestId::Number(self.shared.next_id.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// Like [`Peer::request_raw`], with the id given (one from
+    /// [`Peer::next_request_id`]); an id already awaiting an answer is refused.
+    pub async fn request_raw_with_id(
+        &self,
+        id: RequestId,
+        method: &str,
+        params: &impl serde::Serialize,
+        options: RequestOptions,
+    ) -> Result<Box<RawValue>, PeerError> {
         let extra_meta = {
             let base = lock(&self.shared.request_meta).clone();
             match (base, options.meta) {
@@ -225,6 +245,9 @@ impl Peer {
                     "too many requests awaiting an answer (limit {})",
                     self.shared.config.max_pending
                 )));
+            }
+            if pending.contains_key(&id) {
+                return Err(PeerError::Encode(format!("a request with id {id} is already awaiting an answer")));
             }
             pending.insert(id.clone(), answer_tx);
         }

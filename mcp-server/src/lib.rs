@@ -32,6 +32,8 @@
 mod context;
 mod error;
 mod handler;
+#[cfg(feature = "http")]
+mod http;
 mod output;
 pub mod prompt;
 mod registry;
@@ -44,6 +46,8 @@ mod uri_template;
 pub use context::{Context, Elicitation};
 pub use error::{Error, Result, ToolError};
 pub use handler::Shape;
+#[cfg(feature = "http")]
+pub use http::{HttpHandler, HttpService};
 pub use output::{Audio, Image, IntoToolResult, Json};
 pub use prompt::{IntoPromptResult, PromptDef, PromptHandler};
 pub use resource::{Contents, IntoContents, ResourceDef, ResourceHandler, ResourceTemplateDef};

@@ -50,7 +50,7 @@ pub struct McpServer<S = ()> {
     instructions: Option<String>,
     setup: Setup<S>,
     teardown: Option<Teardown<S>>,
-    core: Arc<Core<S>>,
+    pub(crate) core: Arc<Core<S>>,
 }
 
 impl<S> std::fmt::Debug for McpServer<S> {
@@ -448,6 +448,22 @@ impl<S: Send + Sync + 'static> ServerHandle<S> {
         let a = self.core.update(&self.core.resources, ChangeEvent::ResourcesListChanged, |t| t.remove(uri));
         let b = self.core.update(&self.core.templates, ChangeEvent::ResourcesListChanged, |t| t.remove(uri));
         a || b
+    }
+
+    /// Tells clients the tool list changed (for tools that change outside
+    /// this handle, e.g. per-user filtering).
+    pub fn notify_tools_list_changed(&self) {
+        self.core.notifier.notify(ChangeEvent::ToolsListChanged);
+    }
+
+    /// Tells clients the prompt list changed.
+    pub fn notify_prompts_list_changed(&self) {
+        self.core.notifier.notify(ChangeEvent::PromptsListChanged);
+    }
+
+    /// Tells clients the resource list changed.
+    pub fn notify_resources_list_changed(&self) {
+        self.core.notifier.notify(ChangeEvent::ResourcesListChanged);
     }
 
     /// Tells subscribed clients that the resource at `uri` changed.

@@ -10,6 +10,9 @@
 //! | [`stdio()`] | a server on its own stdin / stdout | `stdio` (default) |
 //! | [`ChildProcess`] | a client spawning a server and talking over its stdio | `child-process` (default) |
 //! | [`memory::pair()`] | two connected transports in one process, for tests | always |
+//! | `http_client::StreamableHttpClient` | a client of a Streamable HTTP server (both eras) | `http-client` |
+//! | `sse_legacy::SseClient` | a client of a deprecated HTTP+SSE server (2024-11-05) | `sse-client` |
+//! | `sse_legacy::SseServerService` | a deprecated HTTP+SSE server, as a `tower::Service` | `sse-server` |
 //!
 //! Every reader bounds what one message may cost (see [`DEFAULT_MAX_LINE_LENGTH`]),
 //! reports bad input as recoverable errors ([`TransportError::is_recoverable`]) and
@@ -33,6 +36,12 @@ mod transport;
 
 #[cfg(feature = "http-server")]
 pub mod http;
+
+#[cfg(feature = "http-client")]
+pub mod http_client;
+
+#[cfg(any(feature = "sse-client", feature = "sse-server"))]
+pub mod sse_legacy;
 
 #[cfg(feature = "child-process")]
 mod child;

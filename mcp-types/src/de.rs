@@ -4,8 +4,10 @@
 
 use std::fmt;
 
-use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::marker::PhantomData;
+
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer, StringDeserializer};
+use serde::de::{self, DeserializeSeed, Deserialize, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 /// The name of a JSON value's kind, for error messages.
@@ -20,22 +22,180 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// The string under `key` of an object; `Ok(None)` when the key is absent.
-pub(crate) fn tag<'v>(value: &'v Value, noun: &str, key: &str) -> Result<Option<&'v str>, String> {
-    let Value::Object(map) = value else {
-        return Err(format!("expected {noun} to be an object, got {}", kind(value)));
-    };
-    match map.get(key) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(other) => Err(format!("{noun} `{key}` must be a string, got {}", kind(other))),
+/// A union told apart by a string member (`"type": "text"`), implemented by
+/// the generated discriminated unions and read by [`tagged`].
+pub(crate) trait Tagged: Sized {
+    /// The union's name, for errors.
+    const NAME: &'static str;
+    /// A noun for the union in errors (`content`).
+    const NOUN: &'static str;
+    /// The discriminator member.
+    const KEY: &'static str;
+    /// The discriminator value of each variant.
+    const TAGS: &'static [&'static str];
+    /// The name of each variant, for errors.
+    const VARIANTS: &'static [&'static str];
+    /// The variant to use when the discriminator is absent.
+    const FALLBACK: Option<usize>;
+
+    /// Reads variant `index` from `deserializer`.
+    fn variant<'de, D: Deserializer<'de>>(index: usize, deserializer: D) -> Result<Self, D::Error>;
+}
+
+/// Reads a discriminated union without buffering it: the members before the
+/// discriminator are kept (as JSON values), the variant is chosen, and its own
+/// `Deserialize` sees them replayed, then the discriminator, then the rest of
+/// the object straight from the input. A discriminator that comes first (as
+/// this crate writes it) means nothing is buffered.
+pub(crate) fn tagged<'de, D: Deserializer<'de>, T: Tagged>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_map(TaggedVisitor(PhantomData))
+}
+
+struct TaggedVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Tagged> Visitor<'de> for TaggedVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} object (with a `{}` member)", T::NOUN, T::KEY)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut buffered: Vec<(String, Value)> = Vec::new();
+        let index = loop {
+            match map.next_key_seed(KeySeed(T::KEY))? {
+                Some(None) => break Some(map.next_value_seed(TagSeed::<T>(PhantomData))?),
+                Some(Some(key)) => {
+                    let value: Value = map.next_value()?;
+                    buffered.push((key, value));
+                }
+                None => break None,
+            }
+        };
+        let (index, tag) = match (index, T::FALLBACK) {
+            (Some(i), _) => (i, Some(T::TAGS[i])),
+            (None, Some(i)) => (i, None),
+            (None, None) => return Err(de::Error::custom(missing_tag(T::NOUN, T::KEY))),
+        };
+        let replay = Replay { buffered: buffered.into_iter(), tag: tag.map(|t| (T::KEY, t)), rest: map, pending: None };
+        T::variant(index, MapAccessDeserializer::new(replay))
+            .map_err(|e| de::Error::custom(invalid_variant(T::NAME, T::VARIANTS[index], e)))
+    }
+}
+
+/// A member name: `None` for the discriminator, the name otherwise (only
+/// allocated for members read before the discriminator).
+struct KeySeed(&'static str);
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Option<String>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed {
+    type Value = Option<String>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok((v != self.0).then(|| v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok((v != self.0).then_some(v))
+    }
+}
+
+/// The discriminator value, as the index of its variant.
+struct TagSeed<T>(PhantomData<T>);
+
+impl<'de, T: Tagged> DeserializeSeed<'de> for TagSeed<T> {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<T: Tagged> Visitor<'_> for TagSeed<T> {
+    type Value = usize;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the {} `{}`, a string", T::NOUN, T::KEY)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<usize, E> {
+        T::TAGS
+            .iter()
+            .position(|t| *t == v)
+            .ok_or_else(|| E::custom(unknown_tag(T::NOUN, T::KEY, v, T::TAGS)))
+    }
+}
+
+/// The members read so far, then the discriminator, then the rest of the map.
+struct Replay<A> {
+    buffered: std::vec::IntoIter<(String, Value)>,
+    tag: Option<(&'static str, &'static str)>,
+    rest: A,
+    pending: Option<Pending>,
+}
+
+/// A replayed discriminator value: a string, also to an `Option<String>`
+/// member (an optional discriminator).
+struct TagValue<E>(&'static str, PhantomData<E>);
+
+impl<'de, E: de::Error> Deserializer<'de> for TagValue<E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_borrowed_str(self.0)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_some(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+enum Pending {
+    Value(Value),
+    Tag(&'static str),
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        if let Some((key, value)) = self.buffered.next() {
+            self.pending = Some(Pending::Value(value));
+            return seed.deserialize(StringDeserializer::<A::Error>::new(key)).map(Some);
+        }
+        if let Some((key, tag)) = self.tag.take() {
+            self.pending = Some(Pending::Tag(tag));
+            return seed.deserialize(StrDeserializer::<A::Error>::new(key)).map(Some);
+        }
+        self.rest.next_key_seed(seed)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        match self.pending.take() {
+            Some(Pending::Value(value)) => seed.deserialize(value.into_deserializer()).map_err(de::Error::custom),
+            Some(Pending::Tag(tag)) => seed.deserialize(TagValue::<A::Error>(tag, PhantomData)),
+            None => self.rest.next_value_seed(seed),
+        }
     }
 }
 
 /// The error for a discriminator value no variant has.
 pub(crate) fn unknown_tag(noun: &str, key: &str, value: &str, expected: &[&str]) -> String {
     let expected: Vec<String> = expected.iter().map(|e| format!("{e:?}")).collect();
-    format!("unknown {noun} {key} {value:?}, expected one of {}", expected.join(", "))
+    format!(
+        "unknown {noun} {key} {value:?}, expected one of {}",
+        expected.join(", ")
+    )
 }
 
 /// The error for a missing discriminator.
@@ -53,10 +213,12 @@ pub(crate) fn invalid_variant(union: &str, variant: &str, error: impl fmt::Displ
 #[derive(Debug, Clone, Copy)]
 #[allow(dead_code)]
 pub(crate) enum Shape {
-    /// An object with these members, of which `required` must be present.
+    /// An object with these members, of which `required` must be present
+    /// and each of `tags` must be one of its strings.
     Object {
         known: &'static [&'static str],
         required: &'static [&'static str],
+        tags: &'static [(&'static str, &'static [&'static str])],
     },
     /// Any object.
     AnyObject,
@@ -70,8 +232,20 @@ pub(crate) enum Shape {
 impl Shape {
     fn fits(self, value: &Value, strict: bool) -> bool {
         match (self, value) {
-            (Shape::Object { known, required }, Value::Object(map)) => {
+            (
+                Shape::Object {
+                    known,
+                    required,
+                    tags,
+                },
+                Value::Object(map),
+            ) => {
                 required.iter().all(|r| map.contains_key(*r))
+                    && tags.iter().all(|(k, allowed)| {
+                        map.get(*k)
+                            .and_then(Value::as_str)
+                            .is_some_and(|v| allowed.contains(&v))
+                    })
                     && (!strict || map.keys().all(|k| known.contains(&k.as_str())))
             }
             (Shape::AnyObject, Value::Object(_)) => !strict,
@@ -85,19 +259,31 @@ impl Shape {
     }
 }
 
-/// The variant of an untagged union that `value` is: the first whose known
-/// members include all of the value's (and whose required members are
-/// present), else the first that it fits at all.
-pub(crate) fn pick(value: &Value, shapes: &[Shape]) -> Option<usize> {
-    shapes
-        .iter()
-        .position(|s| s.fits(value, true))
-        .or_else(|| shapes.iter().position(|s| s.fits(value, false)))
+/// The variants of an untagged union that `value` may be, as a bit mask:
+/// those whose known members include all of the value's (with the required
+/// ones present and the tags right) or, when there are none, those whose
+/// shape it fits at all. The caller tries them in order.
+pub(crate) fn candidates(value: &Value, shapes: &[Shape]) -> u64 {
+    let mask = |strict: bool| {
+        shapes
+            .iter()
+            .enumerate()
+            .take(64)
+            .filter(|(_, s)| s.fits(value, strict))
+            .fold(0u64, |m, (i, _)| m | 1 << i)
+    };
+    match mask(true) {
+        0 => mask(false),
+        m => m,
+    }
 }
 
 /// The error for a value that fits no variant of an untagged union.
 pub(crate) fn no_variant(union: &str, value: &Value, expected: &str) -> String {
-    format!("{} is not a valid {union} (expected {expected})", kind(value))
+    format!(
+        "{} is not a valid {union} (expected {expected})",
+        kind(value)
+    )
 }
 
 /// `X | X[]`, read without buffering.
@@ -107,7 +293,10 @@ pub(crate) enum OneOrMany<T> {
 }
 
 /// Reads `X | X[]`: an object is one `T`, an array many.
-pub(crate) fn one_or_many<'de, D, T>(deserializer: D, union: &'static str) -> Result<OneOrMany<T>, D::Error>
+pub(crate) fn one_or_many<'de, D, T>(
+    deserializer: D,
+    union: &'static str,
+) -> Result<OneOrMany<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,

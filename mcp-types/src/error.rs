@@ -58,7 +58,9 @@ impl ErrorCode {
             ProtocolVersion::V2024_11_05
             | ProtocolVersion::V2025_03_26
             | ProtocolVersion::V2025_06_18 => &[Self::RESOURCE_NOT_FOUND],
-            ProtocolVersion::V2025_11_25 => &[Self::RESOURCE_NOT_FOUND, Self::URL_ELICITATION_REQUIRED],
+            ProtocolVersion::V2025_11_25 => {
+                &[Self::RESOURCE_NOT_FOUND, Self::URL_ELICITATION_REQUIRED]
+            }
             ProtocolVersion::V2026_07_28 => &[
                 Self::HEADER_MISMATCH,
                 Self::MISSING_REQUIRED_CLIENT_CAPABILITY,

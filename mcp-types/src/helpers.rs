@@ -5,9 +5,9 @@
 use serde_json::Value;
 
 use crate::{
-    AudioContent, CallToolResult, ContentBlock, EmbeddedResource, ImageContent, Implementation,
-    InitializeResult, ProtocolVersion, ResourceLink, ServerCapabilities, TextContent,
-    TextOrBlobResourceContents, TextResourceContents, BlobResourceContents,
+    AudioContent, BlobResourceContents, CallToolResult, ContentBlock, EmbeddedResource,
+    ImageContent, Implementation, InitializeResult, ProtocolVersion, ResourceLink,
+    ServerCapabilities, TextContent, TextOrBlobResourceContents, TextResourceContents,
 };
 
 impl ContentBlock {
@@ -50,7 +50,9 @@ impl ContentBlock {
     /// assert_eq!(json["resource"]["uri"], "file:///notes.txt");
     /// ```
     pub fn embedded_text(uri: impl Into<String>, text: impl Into<String>) -> Self {
-        ContentBlock::Resource(EmbeddedResource::new(TextOrBlobResourceContents::text(uri, text)))
+        ContentBlock::Resource(EmbeddedResource::new(TextOrBlobResourceContents::text(
+            uri, text,
+        )))
     }
 
     /// A link to a resource the client can read (2025-06-18 onwards).
@@ -185,7 +187,11 @@ impl InitializeResult {
     /// );
     /// assert_eq!(r.protocol_version, "2025-06-18");
     /// ```
-    pub fn for_version(version: ProtocolVersion, capabilities: ServerCapabilities, server_info: Implementation) -> Self {
+    pub fn for_version(
+        version: ProtocolVersion,
+        capabilities: ServerCapabilities,
+        server_info: Implementation,
+    ) -> Self {
         InitializeResult::new(capabilities, version.as_str(), server_info)
     }
 

@@ -238,7 +238,8 @@ impl ParseError {
 struct RawEnvelope<'a> {
     #[serde(borrow, default)]
     jsonrpc: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    // `deserialize_with` keeps an explicit `"id": null` (a plain `Option` reads it as absent).
+    #[serde(borrow, default, deserialize_with = "present")]
     id: Option<&'a RawValue>,
     #[serde(borrow, default)]
     method: Option<&'a RawValue>,
@@ -248,6 +249,11 @@ struct RawEnvelope<'a> {
     result: Option<&'a RawValue>,
     #[serde(borrow, default)]
     error: Option<&'a RawValue>,
+}
+
+/// A member that is present, even when it is `null`.
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(deserializer).map(Some)
 }
 
 fn invalid(id: &Option<RequestId>, message: impl Into<String>) -> ParseError {
@@ -289,7 +295,10 @@ impl JsonRpcMessage {
             None => None,
             Some(v) if v.get() == "null" => None,
             Some(v) => Some(serde_json::from_str(v.get()).map_err(|_| {
-                invalid(&None, format!("`id` must be a string or an integer, got {v}"))
+                invalid(
+                    &None,
+                    format!("`id` must be a string or an integer, got {v}"),
+                )
             })?),
         };
         match env.jsonrpc.map(|v| v.get()) {
@@ -326,7 +335,9 @@ impl JsonRpcMessage {
             let method = method.into_owned();
             return Ok(match (env.id, id) {
                 (None, _) => JsonRpcMessage::Notification(JsonRpcNotification { method, params }),
-                (Some(_), Some(id)) => JsonRpcMessage::Request(JsonRpcRequest { id, method, params }),
+                (Some(_), Some(id)) => {
+                    JsonRpcMessage::Request(JsonRpcRequest { id, method, params })
+                }
                 (Some(_), None) => return Err(invalid(&None, "a request `id` must not be null")),
             });
         }
@@ -390,8 +401,8 @@ impl JsonRpcPayload {
         let raw: &RawValue =
             serde_json::from_slice(bytes).map_err(|e| ParseError::Json(e.to_string()))?;
         if raw.get().starts_with('[') {
-            let items: Vec<&RawValue> = serde_json::from_str(raw.get())
-                .map_err(|e| ParseError::Json(e.to_string()))?;
+            let items: Vec<&RawValue> =
+                serde_json::from_str(raw.get()).map_err(|e| ParseError::Json(e.to_string()))?;
             if items.is_empty() {
                 return Err(invalid(&None, "an empty batch is not a valid request"));
             }
@@ -435,7 +446,10 @@ impl JsonRpcRequest {
 
 impl JsonRpcNotification {
     /// A notification whose params are serialized from `params`.
-    pub fn new(method: impl Into<String>, params: &impl Serialize) -> Result<Self, serde_json::Error> {
+    pub fn new(
+        method: impl Into<String>,
+        params: &impl Serialize,
+    ) -> Result<Self, serde_json::Error> {
         Ok(JsonRpcNotification {
             method: method.into(),
             params: Some(serde_json::value::to_raw_value(params)?),
@@ -605,16 +619,37 @@ mod tests {
         assert!(matches!(parse(""), Err(ParseError::Json(_))));
         let cases = [
             (r#"{"id":1,"method":"ping"}"#, "missing `jsonrpc`"),
-            (r#"{"jsonrpc":"1.0","id":1,"method":"ping"}"#, "must be \"2.0\""),
-            (r#"{"jsonrpc":"2.0","id":1.5,"method":"ping"}"#, "`id` must be"),
-            (r#"{"jsonrpc":"2.0","id":true,"method":"ping"}"#, "`id` must be"),
-            (r#"{"jsonrpc":"2.0","id":1,"method":7}"#, "`method` must be a string"),
-            (r#"{"jsonrpc":"2.0","id":1,"method":"x","params":3}"#, "`params` must be"),
+            (
+                r#"{"jsonrpc":"1.0","id":1,"method":"ping"}"#,
+                "must be \"2.0\"",
+            ),
+            (
+                r#"{"jsonrpc":"2.0","id":1.5,"method":"ping"}"#,
+                "`id` must be",
+            ),
+            (
+                r#"{"jsonrpc":"2.0","id":true,"method":"ping"}"#,
+                "`id` must be",
+            ),
+            (
+                r#"{"jsonrpc":"2.0","id":1,"method":7}"#,
+                "`method` must be a string",
+            ),
+            (
+                r#"{"jsonrpc":"2.0","id":1,"method":"x","params":3}"#,
+                "`params` must be",
+            ),
             (r#"{"jsonrpc":"2.0","result":{}}"#, "must carry an `id`"),
             (r#"{"jsonrpc":"2.0","id":1}"#, "needs `method`"),
-            (r#"{"jsonrpc":"2.0","id":1,"error":{"code":"x"}}"#, "malformed `error`"),
+            (
+                r#"{"jsonrpc":"2.0","id":1,"error":{"code":"x"}}"#,
+                "malformed `error`",
+            ),
             (r#"[1,2]"#, "must be a JSON object"),
-            (r#"{"jsonrpc":"2.0","id":null,"method":"ping"}"#, "must not be null"),
+            (
+                r#"{"jsonrpc":"2.0","id":null,"method":"ping"}"#,
+                "must not be null",
+            ),
         ];
         for (input, needle) in cases {
             let err = parse(input).unwrap_err();
@@ -656,11 +691,23 @@ mod tests {
         struct P {
             name: String,
         }
-        let JsonRpcMessage::Request(r) = parse(r#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"name":"n"}}"#).unwrap() else {
+        let JsonRpcMessage::Request(r) =
+            parse(r#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"name":"n"}}"#).unwrap()
+        else {
             panic!("not a request");
         };
         assert_eq!(r.params_as::<P>().unwrap().name, "n");
-        let empty = JsonRpcRequest { id: 1.into(), method: "m".into(), params: None };
-        assert!(empty.params_as::<P>().unwrap_err().to_string().contains("missing field `name`"));
+        let empty = JsonRpcRequest {
+            id: 1.into(),
+            method: "m".into(),
+            params: None,
+        };
+        assert!(
+            empty
+                .params_as::<P>()
+                .unwrap_err()
+                .to_string()
+                .contains("missing field `name`")
+        );
     }
 }

@@ -66,12 +66,18 @@ pub(crate) fn serialize<S: Serializer, B: Serialize>(
 /// Reads a message, checking `jsonrpc` and `method`; unknown members are
 /// skipped, duplicates refused. Whether `id` and the body are required is for
 /// the caller to say.
-pub(crate) fn deserialize<'de, D, B>(deserializer: D, spec: &'static Spec) -> Result<Parts<B>, D::Error>
+pub(crate) fn deserialize<'de, D, B>(
+    deserializer: D,
+    spec: &'static Spec,
+) -> Result<Parts<B>, D::Error>
 where
     D: Deserializer<'de>,
     B: Deserialize<'de>,
 {
-    deserializer.deserialize_map(PartsVisitor { spec, body: PhantomData })
+    deserializer.deserialize_map(PartsVisitor {
+        spec,
+        body: PhantomData,
+    })
 }
 
 enum Key {
@@ -126,7 +132,10 @@ impl Visitor<'_> for MethodSeed {
         if v == self.0 {
             Ok(())
         } else {
-            Err(E::custom(format_args!("expected method \"{}\", got {v:?}", self.0)))
+            Err(E::custom(format_args!(
+                "expected method \"{}\", got {v:?}",
+                self.0
+            )))
         }
     }
 }
@@ -157,9 +166,15 @@ impl<'de, B: Deserialize<'de>> Visitor<'de> for PartsVisitor<B> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parts<B>, A::Error> {
         let spec = self.spec;
-        let mut parts = Parts { jsonrpc: false, id: None, body: None };
+        let mut parts = Parts {
+            jsonrpc: false,
+            id: None,
+            body: None,
+        };
         let (mut seen_id, mut seen_method, mut seen_body) = (false, false, false);
-        let duplicate = |name: &str| de::Error::custom(format_args!("duplicate member `{name}` in {}", spec.name));
+        let duplicate = |name: &str| {
+            de::Error::custom(format_args!("duplicate member `{name}` in {}", spec.name))
+        };
         while let Some(key) = map.next_key_seed(KeySeed(spec))? {
             match key {
                 Key::Jsonrpc => {
@@ -196,10 +211,16 @@ impl<'de, B: Deserialize<'de>> Visitor<'de> for PartsVisitor<B> {
             }
         }
         if spec.jsonrpc_required && !parts.jsonrpc {
-            return Err(de::Error::custom(format_args!("{} is missing `\"jsonrpc\": \"2.0\"`", spec.name)));
+            return Err(de::Error::custom(format_args!(
+                "{} is missing `\"jsonrpc\": \"2.0\"`",
+                spec.name
+            )));
         }
         if let (Some(method), false) = (spec.method, seen_method) {
-            return Err(de::Error::custom(format_args!("{} is missing `\"method\": \"{method}\"`", spec.name)));
+            return Err(de::Error::custom(format_args!(
+                "{} is missing `\"method\": \"{method}\"`",
+                spec.name
+            )));
         }
         Ok(parts)
     }
@@ -222,18 +243,27 @@ pub(crate) fn schema<B: schemars::JsonSchema>(
     use serde_json::{Map, Value, json};
     let mut props = Map::new();
     let mut required = Vec::new();
-    props.insert("jsonrpc".into(), json!({ "type": "string", "const": "2.0" }));
+    props.insert(
+        "jsonrpc".into(),
+        json!({ "type": "string", "const": "2.0" }),
+    );
     if jsonrpc_required {
         required.push("jsonrpc");
     }
     if let Some(id_required) = id {
-        props.insert("id".into(), generator.subschema_for::<RequestId>().to_value());
+        props.insert(
+            "id".into(),
+            generator.subschema_for::<RequestId>().to_value(),
+        );
         if id_required {
             required.push("id");
         }
     }
     if let Some(method) = spec.method {
-        props.insert("method".into(), json!({ "type": "string", "const": method }));
+        props.insert(
+            "method".into(),
+            json!({ "type": "string", "const": method }),
+        );
         required.push("method");
     }
     props.insert(spec.body.into(), generator.subschema_for::<B>().to_value());

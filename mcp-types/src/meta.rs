@@ -70,14 +70,13 @@ impl Meta {
 
     /// Sets the 2026-07-28 protocol version.
     pub fn set_protocol_version(&mut self, version: ProtocolVersion) {
-        self.0.insert(PROTOCOL_VERSION.into(), version.as_str().into());
+        self.0
+            .insert(PROTOCOL_VERSION.into(), version.as_str().into());
     }
 
     /// The value at `key` read as `T`; `None` when absent or of another shape.
     pub fn get_as<T: serde::de::DeserializeOwned>(&self, key: &str) -> Option<T> {
-        self.0
-            .get(key)
-            .and_then(|v| T::deserialize(v).ok())
+        self.0.get(key).and_then(|v| T::deserialize(v).ok())
     }
 
     /// Stores `value` at `key`.

@@ -45,7 +45,9 @@ pub trait NotificationMethod: Send + Sync + 'static {
 /// Generated for every protocol type: fields that `version` does not define
 /// are cleared, recursively, and a result's `resultType` (required from
 /// 2026-07-28 on) is set to `"complete"` when unset. Values a peer sent that
-/// the model does not know (each type's `extra` map, `_meta`) are left alone.
+/// the model does not know (each type's `extra` map, `_meta`) are left alone,
+/// and so are union variants: a value must not use a variant that the
+/// revision lacks (an audio content block for 2024-11-05, say).
 ///
 /// ```
 /// use mcp_types::{Implementation, ProtocolVersion, Revisioned};

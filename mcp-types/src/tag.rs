@@ -67,7 +67,10 @@ impl Visitor<'_> for TagVisitor {
         if v == self.0 {
             Ok(())
         } else {
-            Err(E::custom(format_args!("expected \"{}\", got {v:?}", self.0)))
+            Err(E::custom(format_args!(
+                "expected \"{}\", got {v:?}",
+                self.0
+            )))
         }
     }
 }

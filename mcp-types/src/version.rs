@@ -218,6 +218,9 @@ mod tests {
             s.iter().collect::<Vec<_>>(),
             vec![ProtocolVersion::V2025_11_25, ProtocolVersion::V2026_07_28]
         );
-        assert_eq!(Revisions::since(ProtocolVersion::V2024_11_05), Revisions::ALL);
+        assert_eq!(
+            Revisions::since(ProtocolVersion::V2024_11_05),
+            Revisions::ALL
+        );
     }
 }

@@ -32,10 +32,11 @@ mod stats;
 
 use std::path::Path;
 
+use build::Ours;
 use load_stdio::Plan;
 use options::{Options, USAGE};
 use report::{Outcome, Results, Row, Section};
-use servers::{Catalogue, HttpMode, Role, Target};
+use servers::{Catalogue, HttpMode, Role, Target, Unavailable};
 
 use crate::Error;
 
@@ -56,14 +57,34 @@ pub(crate) fn run(args: &[String]) -> Result<(), Error> {
         // `cargo xtask` is a debug build; the load generator must not be.
         return build::rerun_in_release(&root, &target_dir, args);
     }
-    if !options.no_build {
-        build::build_all(&root, &target_dir)?;
-    }
+    let ours = if options.no_build {
+        None
+    } else {
+        Some(build::build_all(&root, &target_dir)?)
+    };
     if options.build_only {
-        eprintln!("bench: everything built; nothing measured (--build-only)");
-        return Ok(());
+        return match ours {
+            Some(Ours::Failed(e)) => Err(e.into()),
+            _ => {
+                eprintln!("bench: everything built; nothing measured (--build-only)");
+                Ok(())
+            }
+        };
     }
     let mut catalogue = servers::catalogue(&target_dir);
+    let ours_unavailable = match ours {
+        Some(Ours::Absent) => Some(Unavailable::NotBuilt),
+        Some(Ours::Failed(e)) => {
+            eprintln!("bench: {e}; its rows are marked failed, the others still run");
+            Some(Unavailable::BuildFailed(e))
+        }
+        Some(Ours::Built) | None => None,
+    };
+    for target in catalogue.stdio.iter_mut().chain(&mut catalogue.http) {
+        if target.role == Role::Ours {
+            target.unavailable.clone_from(&ours_unavailable);
+        }
+    }
     if let Some(name) = &options.server {
         catalogue.stdio.retain(|t| t.label.contains(name.as_str()));
         catalogue.http.retain(|t| t.label.contains(name.as_str()));
@@ -72,7 +93,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), Error> {
         .stdio
         .iter()
         .chain(&catalogue.http)
-        .find(|t| t.role != Role::Ours && !t.is_built())
+        .find(|t| t.role != Role::Ours && t.unavailable().is_some())
     {
         return Err(format!(
             "{} is missing; run without --no-build",
@@ -120,9 +141,16 @@ fn measure<T>(
     run: impl FnOnce() -> Result<T, Error>,
     show: impl Fn(&T) -> String,
 ) -> Row<T> {
-    let outcome = if !target.is_built() {
-        eprintln!("  {scenario:<44} {:<18} not built", target.label);
-        Outcome::NotBuilt
+    let outcome = if let Some(why) = target.unavailable() {
+        let text = match &why {
+            Unavailable::NotBuilt => "not built".to_owned(),
+            Unavailable::BuildFailed(e) => format!("not run: {e}"),
+        };
+        eprintln!("  {scenario:<44} {:<18} {text}", target.label);
+        match why {
+            Unavailable::NotBuilt => Outcome::NotBuilt,
+            Unavailable::BuildFailed(e) => Outcome::Failed(e),
+        }
     } else {
         match run() {
             Ok(value) => {
@@ -143,7 +171,7 @@ fn measure<T>(
 }
 
 /// Other load (percent of one core) above which a run is flagged as noisy.
-const NOISY_PERCENT: f64 = 20.0;
+pub(crate) const NOISY_PERCENT: f64 = 20.0;
 
 fn show_rps(m: &stats::Measurement) -> String {
     let other = m.other_load_percent();

@@ -605,6 +605,10 @@ fn run_set(
     // A scenario that threw wrote no checks.json; the summary still has it.
     for (scenario, line) in &reported {
         if line.skipped {
+            // Not applicable at the set's version: nothing to judge.
+            run.scenarios.retain(|s| s != scenario);
+            run.printed
+                .push(format!("{scenario}: skipped by the suite"));
             continue;
         }
         if !run.results.contains_key(scenario) && (line.failed > 0 || line.warnings > 0) {

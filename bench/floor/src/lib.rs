@@ -80,9 +80,8 @@ pub fn answer(message: &[u8], out: &mut Vec<u8>) -> Answer {
             out.extend_from_slice(&result);
             out.extend_from_slice(br#"}],"isError":false}}"#);
         }
-        None => out.extend_from_slice(
-            br#","error":{"code":-32601,"message":"unknown method or tool"}}"#,
-        ),
+        None => out
+            .extend_from_slice(br#","error":{"code":-32601,"message":"unknown method or tool"}}"#),
     }
     Answer::Response
 }
@@ -118,7 +117,10 @@ mod tests {
         let (_, out) = run(
             r#"{"jsonrpc":"2.0","id":"x","method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":2}}}"#,
         );
-        assert!(out.contains(r#""id":"x""#) && out.contains(r#""text":"3""#), "{out}");
+        assert!(
+            out.contains(r#""id":"x""#) && out.contains(r#""text":"3""#),
+            "{out}"
+        );
         let (kind, out) = run(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#);
         assert_eq!((kind, out.as_str()), (Answer::Nothing, ""));
     }

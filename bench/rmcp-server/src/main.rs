@@ -79,7 +79,12 @@ fn usage() -> ! {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["stdio"] => {
             let service = BenchServer::new().serve(rmcp::transport::stdio()).await?;
             service.waiting().await?;

@@ -225,7 +225,7 @@ mod tests {
     }
 
     fn replay(log: &mut Box<dyn EventLog>, after: EventId) -> Vec<Bytes> {
-        futures::executor::block_on(log.replay_after(after))
+        futures::FutureExt::now_or_never(log.replay_after(after)).unwrap()
     }
 
     #[test]

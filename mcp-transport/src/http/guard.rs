@@ -60,7 +60,10 @@ fn origin_allowed(config: &StreamableHttpConfig, origin: &str) -> bool {
 }
 
 /// The DNS-rebinding checks, when enabled.
-pub(crate) fn check_rebinding(config: &StreamableHttpConfig, parts: &Parts) -> Result<(), Rebinding> {
+pub(crate) fn check_rebinding(
+    config: &StreamableHttpConfig,
+    parts: &Parts,
+) -> Result<(), Rebinding> {
     if !config.dns_rebinding_protection {
         return Ok(());
     }
@@ -101,9 +104,15 @@ pub(crate) struct Accept {
 pub(crate) fn accept(headers: &HeaderMap) -> Accept {
     let mut values = headers.get_all(ACCEPT).iter().peekable();
     if values.peek().is_none() {
-        return Accept { json: true, sse: true };
+        return Accept {
+            json: true,
+            sse: true,
+        };
     }
-    let mut accept = Accept { json: false, sse: false };
+    let mut accept = Accept {
+        json: false,
+        sse: false,
+    };
     for range in values
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
@@ -145,10 +154,23 @@ mod tests {
     #[test]
     fn hosts_match_with_any_port() {
         let allowed = config().allowed_hosts;
-        for ok in ["localhost", "localhost:3000", "LOCALHOST:1", "127.0.0.1:8080", "[::1]", "[::1]:9"] {
+        for ok in [
+            "localhost",
+            "localhost:3000",
+            "LOCALHOST:1",
+            "127.0.0.1:8080",
+            "[::1]",
+            "[::1]:9",
+        ] {
             assert!(host_allowed(&allowed, ok), "{ok}");
         }
-        for bad in ["evil.example.com", "localhost.evil.com", "127.0.0.2", "[::2]:80", ""] {
+        for bad in [
+            "evil.example.com",
+            "localhost.evil.com",
+            "127.0.0.2",
+            "[::2]:80",
+            "",
+        ] {
             assert!(!host_allowed(&allowed, bad), "{bad}");
         }
         let exact = vec!["example.com:8443".to_owned()];
@@ -160,7 +182,10 @@ mod tests {
     #[test]
     fn rebinding_checks() {
         let c = config();
-        assert_eq!(check_rebinding(&c, &parts(&[("host", "localhost:1")])), Ok(()));
+        assert_eq!(
+            check_rebinding(&c, &parts(&[("host", "localhost:1")])),
+            Ok(())
+        );
         assert_eq!(
             check_rebinding(&c, &parts(&[("host", "evil.example.com")])),
             Err(Rebinding::BadHost)
@@ -173,7 +198,12 @@ mod tests {
             ),
             Ok(())
         );
-        for origin in ["http://evil.example.com", "null", "file://", "http://localhost/x"] {
+        for origin in [
+            "http://evil.example.com",
+            "null",
+            "file://",
+            "http://localhost/x",
+        ] {
             assert_eq!(
                 check_rebinding(&c, &parts(&[("host", "localhost"), ("origin", origin)])),
                 Err(Rebinding::BadOrigin),
@@ -194,18 +224,64 @@ mod tests {
 
     #[test]
     fn content_type_and_accept() {
-        assert!(is_json(&parts(&[("content-type", "application/json")]).headers));
-        assert!(is_json(&parts(&[("content-type", "Application/JSON; charset=utf-8")]).headers));
+        assert!(is_json(
+            &parts(&[("content-type", "application/json")]).headers
+        ));
+        assert!(is_json(
+            &parts(&[("content-type", "Application/JSON; charset=utf-8")]).headers
+        ));
         assert!(!is_json(&parts(&[("content-type", "text/plain")]).headers));
         assert!(!is_json(&parts(&[]).headers));
 
         let a = |v: &str| accept(&parts(&[("accept", v)]).headers);
-        assert_eq!(a("application/json, text/event-stream"), Accept { json: true, sse: true });
-        assert_eq!(a("text/event-stream"), Accept { json: false, sse: true });
-        assert_eq!(a("application/json;q=0.9"), Accept { json: true, sse: false });
-        assert_eq!(a("*/*"), Accept { json: true, sse: true });
-        assert_eq!(a("text/html"), Accept { json: false, sse: false });
-        assert_eq!(a("application/json;q=0, text/*"), Accept { json: false, sse: true });
-        assert_eq!(accept(&parts(&[]).headers), Accept { json: true, sse: true });
+        assert_eq!(
+            a("application/json, text/event-stream"),
+            Accept {
+                json: true,
+                sse: true
+            }
+        );
+        assert_eq!(
+            a("text/event-stream"),
+            Accept {
+                json: false,
+                sse: true
+            }
+        );
+        assert_eq!(
+            a("application/json;q=0.9"),
+            Accept {
+                json: true,
+                sse: false
+            }
+        );
+        assert_eq!(
+            a("*/*"),
+            Accept {
+                json: true,
+                sse: true
+            }
+        );
+        assert_eq!(
+            a("text/html"),
+            Accept {
+                json: false,
+                sse: false
+            }
+        );
+        assert_eq!(
+            a("application/json;q=0, text/*"),
+            Accept {
+                json: false,
+                sse: true
+            }
+        );
+        assert_eq!(
+            accept(&parts(&[]).headers),
+            Accept {
+                json: true,
+                sse: true
+            }
+        );
     }
 }

@@ -158,7 +158,10 @@ fn numbers_equal(header: &str, body: &serde_json::Number) -> bool {
 
 /// The value of a header that must appear at most once: `Ok(None)` when absent,
 /// `Err(())` when repeated.
-pub(crate) fn single<'a>(headers: &'a http::HeaderMap, name: &HeaderName) -> Result<Option<&'a [u8]>, ()> {
+pub(crate) fn single<'a>(
+    headers: &'a http::HeaderMap,
+    name: &HeaderName,
+) -> Result<Option<&'a [u8]>, ()> {
     let mut values = headers.get_all(name).iter();
     let first = values.next();
     if values.next().is_some() {
@@ -170,7 +173,10 @@ pub(crate) fn single<'a>(headers: &'a http::HeaderMap, name: &HeaderName) -> Res
 /// Trims HTTP optional whitespace from both ends.
 pub(crate) fn trim_ows(raw: &[u8]) -> &[u8] {
     let start = raw.iter().position(|&b| !is_ows(b)).unwrap_or(raw.len());
-    let end = raw.iter().rposition(|&b| !is_ows(b)).map_or(start, |i| i + 1);
+    let end = raw
+        .iter()
+        .rposition(|&b| !is_ows(b))
+        .map_or(start, |i| i + 1);
     &raw[start..end]
 }
 
@@ -196,7 +202,10 @@ mod tests {
 
     #[test]
     fn plain_values_stay_plain() {
-        assert!(matches!(encode_header_value("a b c"), Cow::Borrowed("a b c")));
+        assert!(matches!(
+            encode_header_value("a b c"),
+            Cow::Borrowed("a b c")
+        ));
         assert_eq!(encode_header_value(""), "");
         assert_eq!(encode_header_value("tab\there"), "=?base64?dGFiCWhlcmU=?=");
         assert_eq!(encode_header_value("\u{7f}"), "=?base64?fw==?=");
@@ -207,7 +216,10 @@ mod tests {
 
     #[test]
     fn decoding_is_strict() {
-        assert_eq!(decode_header_value(b"=?base64?SGVsbG8=?=").unwrap(), "Hello");
+        assert_eq!(
+            decode_header_value(b"=?base64?SGVsbG8=?=").unwrap(),
+            "Hello"
+        );
         assert_eq!(
             decode_header_value(b"=?base64?SGVsbG8?="),
             Err(HeaderValueError::InvalidBase64)
@@ -229,7 +241,10 @@ mod tests {
             Err(HeaderValueError::InvalidCharacter)
         );
         // Literal values without both markers are taken as they are.
-        assert_eq!(decode_header_value(b"=?base64?SGVsbG8=").unwrap(), "=?base64?SGVsbG8=");
+        assert_eq!(
+            decode_header_value(b"=?base64?SGVsbG8=").unwrap(),
+            "=?base64?SGVsbG8="
+        );
         assert_eq!(decode_header_value(b"  name \t").unwrap(), "name");
         assert_eq!(decode_header_value(b"").unwrap(), "");
     }

@@ -109,7 +109,10 @@ mod tests {
     #[test]
     fn odd_shapes_read_as_absent() {
         assert_eq!(peek_of("[1]"), (None, false, None, None));
-        assert_eq!(peek_of(r#"{"name":7,"_meta":"x"}"#), (None, false, None, None));
+        assert_eq!(
+            peek_of(r#"{"name":7,"_meta":"x"}"#),
+            (None, false, None, None)
+        );
         assert_eq!(
             peek_of(r#"{"_meta":{"io.modelcontextprotocol/protocolVersion":5}}"#),
             (None, true, None, None)

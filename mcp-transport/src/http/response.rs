@@ -62,7 +62,8 @@ pub(crate) fn method_not_allowed(allow: &'static str) -> HttpResponse {
         TRANSPORT_ERROR,
         format!("Method not allowed: this endpoint accepts {allow}"),
     );
-    r.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
+    r.headers_mut()
+        .insert(ALLOW, HeaderValue::from_static(allow));
     r
 }
 

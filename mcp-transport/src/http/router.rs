@@ -108,7 +108,7 @@ pub(crate) struct Router {
     session: Arc<SessionHandle>,
     table: Weak<SessionTable>,
     outbound: fmpsc::Receiver<Outbound>,
-    control: mpsc::Receiver<Control>,
+    control: fmpsc::Receiver<Control>,
     /// Dropping it ends the engine's reader.
     close: Option<oneshot::Sender<()>>,
     log: Option<Box<dyn EventLog>>,
@@ -127,7 +127,7 @@ impl Router {
         session: Arc<SessionHandle>,
         table: Weak<SessionTable>,
         outbound: fmpsc::Receiver<Outbound>,
-        control: mpsc::Receiver<Control>,
+        control: fmpsc::Receiver<Control>,
         close: Option<oneshot::Sender<()>>,
         log: Option<Box<dyn EventLog>>,
         config: RouterConfig,
@@ -163,7 +163,7 @@ impl Router {
                     self.close = None;
                     deadline.as_mut().reset(tokio::time::Instant::now() + CLOSE_GRACE);
                 }
-                Some(control) = self.control.recv() => self.on_control(control).await,
+                Some(control) = self.control.next() => self.on_control(control).await,
                 out = self.outbound.next() => match out {
                     Some(out) => self.route(out).await,
                     None => break,
@@ -208,7 +208,11 @@ impl Router {
     }
 
     fn open(&mut self, open: OpenStream) -> Result<(), RequestId> {
-        if let Some(dup) = open.requests.iter().find(|id| self.requests.contains_key(*id)) {
+        if let Some(dup) = open
+            .requests
+            .iter()
+            .find(|id| self.requests.contains_key(*id))
+        {
             return Err(dup.clone());
         }
         let stream = self.next_stream;

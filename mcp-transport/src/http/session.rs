@@ -4,6 +4,8 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
+use futures::SinkExt;
+use futures::channel::mpsc as fmpsc;
 use http::request::Parts;
 use http::{HeaderValue, StatusCode};
 use mcp_types::{ErrorCode, JsonRpcMessage, JsonRpcPayload, ProtocolVersion};
@@ -17,9 +19,12 @@ use super::response::{self, HttpResponse, SESSION_NOT_FOUND, TRANSPORT_ERROR};
 use super::router::{Conn, Control, OpenStream, Resumed, Router, RouterConfig};
 use super::service::Inner;
 use super::session_transport::SessionTransport;
-use super::sse::{SseBody, Source};
+use super::sse::{Source, SseBody};
 use super::table::{SessionHandle, StreamGuard, new_session_id};
 use crate::{BatchPosition, Inbound};
+
+/// How many control messages wait for a session's router (beside one per sender).
+const CONTROL_CAPACITY: usize = 4;
 
 /// A refusal: the answer to send instead of going on.
 type Refused = Box<HttpResponse>;
@@ -63,9 +68,17 @@ fn request_version<H>(
     let Some(version) =
         ProtocolVersion::parse(header).filter(|v| !v.is_stateless() && config.supports(*v))
     else {
-        let supported = config.versions.iter().copied().filter(|v| !v.is_stateless());
+        let supported = config
+            .versions
+            .iter()
+            .copied()
+            .filter(|v| !v.is_stateless());
         let error = unsupported_version_error(supported, header);
-        return Err(Box::new(response::error(StatusCode::BAD_REQUEST, id.cloned(), error)));
+        return Err(Box::new(response::error(
+            StatusCode::BAD_REQUEST,
+            id.cloned(),
+            error,
+        )));
     };
     match negotiated {
         Some(n) if n != version => Err(Box::new(response::error_msg(
@@ -122,7 +135,8 @@ fn create_session<H: SessionHandler>(
     })?;
     let capacity = inner.config.channel_capacity;
     let (transport, end) = SessionTransport::channel(capacity, Some(sid.clone()), true);
-    let (control_tx, control_rx) = mpsc::channel(capacity);
+    // The control queue holds a few messages per concurrent HTTP request.
+    let (control_tx, control_rx) = fmpsc::channel(CONTROL_CAPACITY);
     let session = Arc::new(SessionHandle::new(
         sid.clone(),
         end.inbound,
@@ -165,6 +179,7 @@ async fn forward(
     batch: bool,
 ) -> Result<(), ()> {
     let len = messages.len();
+    let mut inbound = session.inbound.clone();
     for (index, message) in messages.into_iter().enumerate() {
         let mut extensions = http::Extensions::new();
         if index + 1 == len {
@@ -175,8 +190,7 @@ async fn forward(
         if batch {
             extensions.insert(BatchPosition { index, len });
         }
-        session
-            .inbound
+        inbound
             .send(Inbound {
                 message,
                 extensions,
@@ -199,7 +213,11 @@ pub(crate) async fn post<H: SessionHandler>(
         JsonRpcPayload::Batch(v) => (v, true),
     };
     // The id errors are answered with: the request's, when there is one request.
-    let answer_id = if batch { None } else { messages[0].id().cloned() };
+    let answer_id = if batch {
+        None
+    } else {
+        messages[0].id().cloned()
+    };
     let answer_id = answer_id.as_ref();
     let initialize = !batch && messages[0].method() == Some("initialize");
     if batch && messages.iter().any(|m| m.method() == Some("initialize")) {
@@ -278,6 +296,7 @@ pub(crate) async fn post<H: SessionHandler>(
     let (reply_tx, reply_rx) = oneshot::channel();
     if session
         .control
+        .clone()
         .send(Control::Open(open, reply_tx))
         .await
         .is_err()
@@ -296,7 +315,10 @@ pub(crate) async fn post<H: SessionHandler>(
         }
         Err(_) => return session_gone(answer_id),
     }
-    if forward(&session, Some(parts), messages, batch).await.is_err() {
+    if forward(&session, Some(parts), messages, batch)
+        .await
+        .is_err()
+    {
         return session_gone(answer_id);
     }
 
@@ -344,7 +366,11 @@ pub(crate) async fn get<H: SessionHandler>(
     let keep_alive = inner.config.keep_alive;
     let last_event = parts.headers.get(LAST_EVENT_ID);
     if let Some(last) = last_event.filter(|_| inner.config.event_store.is_some()) {
-        let Some(after) = last.to_str().ok().and_then(|s| s.trim().parse::<EventId>().ok()) else {
+        let Some(after) = last
+            .to_str()
+            .ok()
+            .and_then(|s| s.trim().parse::<EventId>().ok())
+        else {
             return response::error_msg(
                 StatusCode::BAD_REQUEST,
                 None,
@@ -355,6 +381,7 @@ pub(crate) async fn get<H: SessionHandler>(
         let (reply, rx) = oneshot::channel();
         if session
             .control
+            .clone()
             .send(Control::Resume { after, reply })
             .await
             .is_err()
@@ -382,6 +409,7 @@ pub(crate) async fn get<H: SessionHandler>(
     let prime = version >= ProtocolVersion::V2025_11_25;
     if session
         .control
+        .clone()
         .send(Control::Standalone { conn, prime, reply })
         .await
         .is_err()

@@ -2,13 +2,14 @@
 //! server and one engine.
 
 use std::fmt;
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures::channel::mpsc as fmpsc;
-use futures::{Sink, Stream};
-use tokio::sync::{mpsc, oneshot};
+use futures::{Sink, Stream, StreamExt};
+use tokio::sync::oneshot;
 
 use crate::{Inbound, Outbound, Transport, TransportError};
 
@@ -35,7 +36,7 @@ pub struct SessionTransport {
 
 /// The receiving half of a [`SessionTransport`].
 pub struct SessionReader {
-    rx: mpsc::Receiver<Inbound>,
+    rx: fmpsc::Receiver<Inbound>,
     closed: Option<oneshot::Receiver<()>>,
 }
 
@@ -47,7 +48,7 @@ pub struct SessionWriter {
 
 /// The HTTP side of a [`SessionTransport`].
 pub(crate) struct HttpEnd {
-    pub(crate) inbound: mpsc::Sender<Inbound>,
+    pub(crate) inbound: fmpsc::Sender<Inbound>,
     pub(crate) outbound: fmpsc::Receiver<Outbound>,
     /// Dropping (or sending on) it ends the engine's reader at once, even while
     /// clones of `inbound` live on.
@@ -61,8 +62,9 @@ impl SessionTransport {
         session_id: Option<Arc<str>>,
         closable: bool,
     ) -> (SessionTransport, HttpEnd) {
-        let (in_tx, in_rx) = mpsc::channel(capacity);
-        // A futures channel holds `buffer + senders` messages; there is one sender.
+        // A futures channel holds `buffer + senders` messages. These channels
+        // allocate per message, so an idle session costs no buffer.
+        let (in_tx, in_rx) = fmpsc::channel(capacity - 1);
         let (out_tx, out_rx) = fmpsc::channel(capacity - 1);
         let (close_tx, close_rx) = if closable {
             let (tx, rx) = oneshot::channel();
@@ -118,7 +120,7 @@ impl Stream for SessionReader {
             self.rx.close();
             return Poll::Ready(None);
         }
-        self.rx.poll_recv(cx).map(|m| m.map(Ok))
+        self.rx.poll_next_unpin(cx).map(|m| m.map(Ok))
     }
 }
 
@@ -142,7 +144,10 @@ impl Sink<Outbound> for SessionWriter {
         Poll::Ready(Ok(()))
     }
 
-    fn poll_close(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+    fn poll_close(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Result<(), Self::Error>> {
         self.tx.close_channel();
         Poll::Ready(Ok(()))
     }

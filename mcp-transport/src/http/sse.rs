@@ -21,7 +21,9 @@ const KEEP_ALIVE: &[u8] = b": keep-alive\n\n";
 /// A rough size of a message on the wire, to size its buffer once.
 pub(crate) fn estimated_len(message: &JsonRpcMessage) -> usize {
     64 + match message {
-        JsonRpcMessage::Request(r) => r.method.len() + r.params.as_ref().map_or(0, |p| p.get().len()),
+        JsonRpcMessage::Request(r) => {
+            r.method.len() + r.params.as_ref().map_or(0, |p| p.get().len())
+        }
         JsonRpcMessage::Notification(n) => {
             n.method.len() + n.params.as_ref().map_or(0, |p| p.get().len())
         }
@@ -53,7 +55,10 @@ pub(crate) fn event(id: Option<EventId>, message: &JsonRpcMessage) -> Bytes {
 /// The priming event that opens a resumable stream: an id, the reconnection
 /// delay and empty data (which dispatches no message).
 pub(crate) fn priming(id: EventId, retry: Duration) -> Bytes {
-    Bytes::from(format!("id: {id}\nretry: {}\ndata: \n\n", retry.as_millis()))
+    Bytes::from(format!(
+        "id: {id}\nretry: {}\ndata: \n\n",
+        retry.as_millis()
+    ))
 }
 
 /// Where an SSE body's events come from after its queued ones.
@@ -136,7 +141,10 @@ mod tests {
     #[test]
     fn encodes_events() {
         let m = JsonRpcMessage::from_slice(br#"{"jsonrpc":"2.0","id":1,"result":{}}"#).unwrap();
-        assert_eq!(&event(None, &m)[..], b"data: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n\n");
+        assert_eq!(
+            &event(None, &m)[..],
+            b"data: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n\n"
+        );
         let id = EventId { stream: 2, seq: 5 };
         assert!(event(Some(id), &m).starts_with(b"id: 2-5\ndata: {"));
         assert_eq!(

@@ -2,8 +2,10 @@
 //! own engine, after its headers are checked against its body.
 
 use std::collections::VecDeque;
-use std::future::poll_fn;
-use std::task::{Context, Poll, ready};
+use std::future::{Future, poll_fn};
+use std::pin::Pin;
+use std::sync::{Mutex, PoisonError};
+use std::task::{Context, Poll, Waker, ready};
 
 use bytes::Bytes;
 use futures::StreamExt;
@@ -13,7 +15,6 @@ use http::request::Parts;
 use mcp_types::{
     ErrorCode, ErrorObject, JsonRpcMessage, JsonRpcNotification, ProtocolVersion, RequestId,
 };
-use tokio::sync::mpsc;
 
 use super::config::StreamableHttpConfig;
 use super::guard::Accept;
@@ -24,7 +25,7 @@ use super::response::{self, HttpResponse};
 use super::service::Inner;
 use super::session::{protocol_header, unsupported_version_error};
 use super::session_transport::SessionTransport;
-use super::sse::{self, SseBody, Source};
+use super::sse::{self, Source, SseBody};
 use crate::{Inbound, Outbound};
 
 fn mismatch(message: impl Into<String>) -> ErrorObject {
@@ -74,8 +75,16 @@ fn validate(
                 request.method
             )));
         }
-        Ok(None) => return Err(mismatch("Header mismatch: the Mcp-Method header is required")),
-        Err(()) => return Err(mismatch("Header mismatch: Mcp-Method appears more than once")),
+        Ok(None) => {
+            return Err(mismatch(
+                "Header mismatch: the Mcp-Method header is required",
+            ));
+        }
+        Err(()) => {
+            return Err(mismatch(
+                "Header mismatch: Mcp-Method appears more than once",
+            ));
+        }
     }
     let expected = match request.method.as_str() {
         "tools/call" | "prompts/get" => peek.name.as_deref(),
@@ -116,23 +125,58 @@ enum Next {
     Notification(JsonRpcMessage),
 }
 
-/// One 2026-07-28 request in flight, with its engine's channels.
+/// The engine of one request, polled by the request itself.
+///
+/// The `Mutex` is never locked (the future is reached with `get_mut`); it only
+/// makes the response body `Sync` without `unsafe`.
+type Engine = Mutex<Pin<Box<dyn Future<Output = ()> + Send>>>;
+
+/// One 2026-07-28 request in flight: its engine and the channels to it.
+///
+/// The engine runs inside the call, on the task that serves the HTTP
+/// connection, so a request costs no task switch. Once the request is
+/// answered the engine's input ends and, if it does not stop at once, it is
+/// left to finish on a task of its own.
 ///
 /// Dropped before the request was answered (the client closed the response),
-/// it cancels the request: the engine gets `notifications/cancelled` and then
-/// the end of its input.
+/// the call cancels the request: the engine gets `notifications/cancelled`,
+/// then the end of its input, and goes on alone until it stops.
 pub(crate) struct Call {
     id: RequestId,
-    inbound: Option<mpsc::Sender<Inbound>>,
+    inbound: Option<fmpsc::Sender<Inbound>>,
     outbound: fmpsc::Receiver<Outbound>,
+    engine: Option<Engine>,
     finished: bool,
 }
 
 impl Call {
+    /// Lets go of the engine: it is polled once more (its input may just have
+    /// ended) and, unless that ends it, spawned.
+    fn release_engine(&mut self) {
+        let Some(engine) = self.engine.take() else {
+            return;
+        };
+        let mut engine = engine.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let mut cx = Context::from_waker(Waker::noop());
+        if engine.as_mut().poll(&mut cx).is_pending() {
+            tokio::spawn(engine);
+        }
+    }
+
     fn finish(&mut self) {
         self.finished = true;
         // The engine's input ends: it stops once it has nothing in flight.
         self.inbound = None;
+        self.release_engine();
+    }
+
+    fn poll_engine(&mut self, cx: &mut Context<'_>) {
+        if let Some(engine) = &mut self.engine {
+            let future = engine.get_mut().unwrap_or_else(PoisonError::into_inner);
+            if future.as_mut().poll(cx).is_ready() {
+                self.engine = None;
+            }
+        }
     }
 
     fn poll_message(&mut self, cx: &mut Context<'_>) -> Poll<Option<Next>> {
@@ -140,6 +184,7 @@ impl Call {
             return Poll::Ready(None);
         }
         loop {
+            self.poll_engine(cx);
             let Some(out) = ready!(self.outbound.poll_next_unpin(cx)) else {
                 tracing::warn!(id = %self.id, "the engine ended without answering the request");
                 self.finish();
@@ -185,17 +230,17 @@ impl Drop for Call {
         if self.finished {
             return;
         }
-        let Some(inbound) = self.inbound.take() else {
-            return;
-        };
-        tracing::debug!(id = %self.id, "the client left: cancelling the request");
-        let params = serde_json::json!({
-            "requestId": self.id,
-            "reason": "the client closed the HTTP response",
-        });
-        if let Ok(n) = JsonRpcNotification::new("notifications/cancelled", &params) {
-            let _ = inbound.try_send(Inbound::from(JsonRpcMessage::Notification(n)));
+        if let Some(mut inbound) = self.inbound.take() {
+            tracing::debug!(id = %self.id, "the client left: cancelling the request");
+            let params = serde_json::json!({
+                "requestId": self.id,
+                "reason": "the client closed the HTTP response",
+            });
+            if let Ok(n) = JsonRpcNotification::new("notifications/cancelled", &params) {
+                let _ = inbound.try_send(Inbound::from(JsonRpcMessage::Notification(n)));
+            }
         }
+        self.release_engine();
     }
 }
 
@@ -221,8 +266,10 @@ pub(crate) async fn post<H: SessionHandler>(
     if let Err(e) = validate(&inner.config, &parts, &message) {
         return response::error(StatusCode::BAD_REQUEST, message.id().cloned(), e);
     }
-    let (transport, end) = SessionTransport::channel(inner.config.channel_capacity, None, false);
-    tokio::spawn(inner.handler.serve(transport));
+    let (transport, mut end) =
+        SessionTransport::channel(inner.config.channel_capacity, None, false);
+    let engine: Pin<Box<dyn Future<Output = ()> + Send>> =
+        Box::pin(inner.handler.serve(transport));
     let mut extensions = http::Extensions::new();
     extensions.insert(parts);
     // The channel is new: it has room.
@@ -232,12 +279,15 @@ pub(crate) async fn post<H: SessionHandler>(
     });
     let Some(id) = id else {
         // The engine reads the notification, then the end of its input.
+        drop(end);
+        tokio::spawn(engine);
         return response::status(StatusCode::ACCEPTED);
     };
     let mut call = Call {
         id,
         inbound: Some(end.inbound),
         outbound: end.outbound,
+        engine: Some(Mutex::new(engine)),
         finished: false,
     };
     let stream_ok = accept.sse && !inner.config.json_response;

@@ -6,8 +6,9 @@ use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
+use futures::channel::mpsc;
 use mcp_types::ProtocolVersion;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use super::router::Control;
@@ -104,7 +105,8 @@ impl SessionHandle {
 
     fn idle_expired(&self, now_ms: u64, idle: Duration) -> bool {
         self.open_streams.load(Ordering::Acquire) == 0
-            && now_ms.saturating_sub(self.last_seen.load(Ordering::Relaxed)) > idle.as_millis() as u64
+            && now_ms.saturating_sub(self.last_seen.load(Ordering::Relaxed))
+                > idle.as_millis() as u64
     }
 }
 
@@ -195,7 +197,10 @@ impl SessionTable {
     pub(crate) fn remove(&self, session: &Arc<SessionHandle>) {
         {
             let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
-            if map.get(&session.id).is_some_and(|s| Arc::ptr_eq(s, session)) {
+            if map
+                .get(&session.id)
+                .is_some_and(|s| Arc::ptr_eq(s, session))
+            {
                 map.remove(&session.id);
             }
         }

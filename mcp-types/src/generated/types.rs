@@ -64,6 +64,10 @@ pub struct Annotations {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AudioContent {
+    /// The `type` member: always `"audio"`.
+    ///
+    /// Revisions: 2025-03-26 onwards.
+    pub r#type: AudioTag,
     /// See [General fields: `_meta`](https://modelcontextprotocol.io/specification/2025-11-25/basic/index#meta) for notes on `_meta` usage.
     ///
     /// Revisions: 2025-06-18 onwards.
@@ -83,10 +87,6 @@ pub struct AudioContent {
     /// Revisions: 2025-03-26 onwards.
     #[serde(rename = "mimeType")]
     pub mime_type: String,
-    /// The `type` member: always `"audio"`.
-    ///
-    /// Revisions: 2025-03-26 onwards.
-    pub r#type: AudioTag,
     /// Members that the schema does not define, kept as received.
     #[serde(flatten)]
     pub extra: crate::JsonObject,
@@ -96,11 +96,11 @@ impl AudioContent {
     /// Creates the value from its required members, in schema order; optional members are unset.
     pub fn new(data: impl Into<String>, mime_type: impl Into<String>) -> Self {
         AudioContent {
+            r#type: AudioTag,
             meta: None,
             annotations: None,
             data: data.into(),
             mime_type: mime_type.into(),
-            r#type: AudioTag,
             extra: crate::JsonObject::new(),
         }
     }
@@ -182,6 +182,10 @@ impl BlobResourceContents {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BooleanSchema {
+    /// The `type` member: always `"boolean"`.
+    ///
+    /// Revisions: 2025-06-18 onwards.
+    pub r#type: BooleanTag,
     /// The `default` member.
     ///
     /// Revisions: 2025-06-18 onwards.
@@ -197,10 +201,6 @@ pub struct BooleanSchema {
     /// Revisions: 2025-06-18 onwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// The `type` member: always `"boolean"`.
-    ///
-    /// Revisions: 2025-06-18 onwards.
-    pub r#type: BooleanTag,
     /// Members that the schema does not define, kept as received.
     #[serde(flatten)]
     pub extra: crate::JsonObject,
@@ -465,6 +465,7 @@ impl<'de> serde::Deserialize<'de> for CallToolResultResponseResult {
             crate::de::Shape::Object {
                 known: &["_meta", "inputRequests", "requestState", "resultType"],
                 required: &["resultType"],
+                tags: &[],
             },
             crate::de::Shape::Object {
                 known: &[
@@ -475,35 +476,42 @@ impl<'de> serde::Deserialize<'de> for CallToolResultResponseResult {
                     "structuredContent",
                 ],
                 required: &["content"],
+                tags: &[],
             },
         ];
-        let Some(index) = crate::de::pick(&value, SHAPES) else {
+        const NAMES: &[&str] = &["InputRequired", "CallTool"];
+        fn variant<'v, V: serde::Deserializer<'v, Error = serde_json::Error>>(
+            index: usize,
+            v: V,
+        ) -> Result<CallToolResultResponseResult, serde_json::Error> {
+            match index {
+                0 => <InputRequiredResult as serde::Deserialize>::deserialize(v)
+                    .map(CallToolResultResponseResult::InputRequired),
+                _ => <CallToolResult as serde::Deserialize>::deserialize(v)
+                    .map(CallToolResultResponseResult::CallTool),
+            }
+        }
+        let mask = crate::de::candidates(&value, SHAPES);
+        if mask == 0 {
             return Err(crate::de::custom(crate::de::no_variant(
                 "CallToolResultResponseResult",
                 &value,
                 "InputRequiredResult | CallToolResult",
             )));
-        };
-        match index {
-            0 => <InputRequiredResult>::deserialize(value)
-                .map(Self::InputRequired)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "CallToolResultResponseResult",
-                        "InputRequired",
-                        e,
-                    ))
-                }),
-            _ => <CallToolResult>::deserialize(value)
-                .map(Self::CallTool)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "CallToolResultResponseResult",
-                        "CallTool",
-                        e,
-                    ))
-                }),
         }
+        let last = 63 - mask.leading_zeros() as usize;
+        for index in (0..last).filter(|i| mask & (1 << i) != 0) {
+            if let Ok(v) = variant(index, &value) {
+                return Ok(v);
+            }
+        }
+        variant(last, value).map_err(|e| {
+            crate::de::custom(crate::de::invalid_variant(
+                "CallToolResultResponseResult",
+                NAMES[last],
+                e,
+            ))
+        })
     }
 }
 
@@ -929,46 +937,28 @@ impl serde::Serialize for CompleteRequestParamsRef {
 
 impl<'de> serde::Deserialize<'de> for CompleteRequestParamsRef {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let index = match crate::de::tag(&value, "complete request params ref", "type")
-            .map_err(crate::de::custom::<D::Error, String>)?
-        {
-            Some("ref/prompt") => 0,
-            Some("ref/resource") => 1,
-            Some(other) => {
-                return Err(crate::de::custom(crate::de::unknown_tag(
-                    "complete request params ref",
-                    "type",
-                    other,
-                    &["ref/prompt", "ref/resource"],
-                )));
-            }
-            None => {
-                return Err(crate::de::custom(crate::de::missing_tag(
-                    "complete request params ref",
-                    "type",
-                )));
-            }
-        };
+        crate::de::tagged(deserializer)
+    }
+}
+
+impl crate::de::Tagged for CompleteRequestParamsRef {
+    const NAME: &'static str = "CompleteRequestParamsRef";
+    const NOUN: &'static str = "complete request params ref";
+    const KEY: &'static str = "type";
+    const TAGS: &'static [&'static str] = &["ref/prompt", "ref/resource"];
+    const VARIANTS: &'static [&'static str] = &["Prompt", "ResourceTemplate"];
+    const FALLBACK: Option<usize> = None;
+
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         match index {
-            0 => <PromptReference>::deserialize(value)
-                .map(Self::Prompt)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "CompleteRequestParamsRef",
-                        "Prompt",
-                        e,
-                    ))
-                }),
-            _ => <ResourceTemplateReference>::deserialize(value)
-                .map(Self::ResourceTemplate)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "CompleteRequestParamsRef",
-                        "ResourceTemplate",
-                        e,
-                    ))
-                }),
+            0 => {
+                <PromptReference as serde::Deserialize>::deserialize(deserializer).map(Self::Prompt)
+            }
+            _ => <ResourceTemplateReference as serde::Deserialize>::deserialize(deserializer)
+                .map(Self::ResourceTemplate),
         }
     }
 }
@@ -1088,55 +1078,31 @@ impl serde::Serialize for ContentBlock {
 
 impl<'de> serde::Deserialize<'de> for ContentBlock {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let index = match crate::de::tag(&value, "content", "type")
-            .map_err(crate::de::custom::<D::Error, String>)?
-        {
-            Some("text") => 0,
-            Some("image") => 1,
-            Some("audio") => 2,
-            Some("resource_link") => 3,
-            Some("resource") => 4,
-            Some(other) => {
-                return Err(crate::de::custom(crate::de::unknown_tag(
-                    "content",
-                    "type",
-                    other,
-                    &["text", "image", "audio", "resource_link", "resource"],
-                )));
-            }
-            None => return Err(crate::de::custom(crate::de::missing_tag("content", "type"))),
-        };
+        crate::de::tagged(deserializer)
+    }
+}
+
+impl crate::de::Tagged for ContentBlock {
+    const NAME: &'static str = "ContentBlock";
+    const NOUN: &'static str = "content";
+    const KEY: &'static str = "type";
+    const TAGS: &'static [&'static str] = &["text", "image", "audio", "resource_link", "resource"];
+    const VARIANTS: &'static [&'static str] =
+        &["Text", "Image", "Audio", "ResourceLink", "Resource"];
+    const FALLBACK: Option<usize> = None;
+
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         match index {
-            0 => <TextContent>::deserialize(value)
-                .map(Self::Text)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant("ContentBlock", "Text", e))
-                }),
-            1 => <ImageContent>::deserialize(value)
-                .map(Self::Image)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant("ContentBlock", "Image", e))
-                }),
-            2 => <AudioContent>::deserialize(value)
-                .map(Self::Audio)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant("ContentBlock", "Audio", e))
-                }),
-            3 => <ResourceLink>::deserialize(value)
-                .map(Self::ResourceLink)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "ContentBlock",
-                        "ResourceLink",
-                        e,
-                    ))
-                }),
-            _ => <EmbeddedResource>::deserialize(value)
-                .map(Self::Resource)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant("ContentBlock", "Resource", e))
-                }),
+            0 => <TextContent as serde::Deserialize>::deserialize(deserializer).map(Self::Text),
+            1 => <ImageContent as serde::Deserialize>::deserialize(deserializer).map(Self::Image),
+            2 => <AudioContent as serde::Deserialize>::deserialize(deserializer).map(Self::Audio),
+            3 => <ResourceLink as serde::Deserialize>::deserialize(deserializer)
+                .map(Self::ResourceLink),
+            _ => <EmbeddedResource as serde::Deserialize>::deserialize(deserializer)
+                .map(Self::Resource),
         }
     }
 }
@@ -1522,6 +1488,10 @@ impl ElicitRequestFormParams {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ElicitRequestFormParamsRequestedSchema {
+    /// The `type` member: always `"object"`.
+    ///
+    /// Revisions: 2025-06-18 onwards.
+    pub r#type: ObjectTag,
     /// The `$schema` member.
     ///
     /// Revisions: 2025-11-25 onwards.
@@ -1536,10 +1506,6 @@ pub struct ElicitRequestFormParamsRequestedSchema {
     /// Revisions: 2025-06-18 onwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<Vec<String>>,
-    /// The `type` member: always `"object"`.
-    ///
-    /// Revisions: 2025-06-18 onwards.
-    pub r#type: ObjectTag,
     /// Members that the schema does not define, kept as received.
     #[serde(flatten)]
     pub extra: crate::JsonObject,
@@ -1549,10 +1515,10 @@ impl ElicitRequestFormParamsRequestedSchema {
     /// Creates the value from its required members, in schema order; optional members are unset.
     pub fn new(properties: std::collections::BTreeMap<String, PrimitiveSchemaDefinition>) -> Self {
         ElicitRequestFormParamsRequestedSchema {
+            r#type: ObjectTag,
             schema: None,
             properties,
             required: None,
-            r#type: ObjectTag,
             extra: crate::JsonObject::new(),
         }
     }
@@ -1582,33 +1548,27 @@ impl serde::Serialize for ElicitRequestParams {
 
 impl<'de> serde::Deserialize<'de> for ElicitRequestParams {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let index = match crate::de::tag(&value, "elicit request", "mode")
-            .map_err(crate::de::custom::<D::Error, String>)?
-        {
-            Some("form") => 0,
-            Some("url") => 1,
-            Some(other) => {
-                return Err(crate::de::custom(crate::de::unknown_tag(
-                    "elicit request",
-                    "mode",
-                    other,
-                    &["form", "url"],
-                )));
-            }
-            None => 0,
-        };
+        crate::de::tagged(deserializer)
+    }
+}
+
+impl crate::de::Tagged for ElicitRequestParams {
+    const NAME: &'static str = "ElicitRequestParams";
+    const NOUN: &'static str = "elicit request";
+    const KEY: &'static str = "mode";
+    const TAGS: &'static [&'static str] = &["form", "url"];
+    const VARIANTS: &'static [&'static str] = &["Form", "Url"];
+    const FALLBACK: Option<usize> = Some(0);
+
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         match index {
-            0 => <ElicitRequestFormParams>::deserialize(value)
-                .map(Self::Form)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant("ElicitRequestParams", "Form", e))
-                }),
-            _ => <ElicitRequestUrlParams>::deserialize(value)
-                .map(Self::Url)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant("ElicitRequestParams", "Url", e))
-                }),
+            0 => <ElicitRequestFormParams as serde::Deserialize>::deserialize(deserializer)
+                .map(Self::Form),
+            _ => <ElicitRequestUrlParams as serde::Deserialize>::deserialize(deserializer)
+                .map(Self::Url),
         }
     }
 }
@@ -1631,14 +1591,14 @@ impl From<ElicitRequestUrlParams> for ElicitRequestParams {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ElicitRequestUrlParams {
-    /// The message to present to the user explaining why the interaction is needed.
-    ///
-    /// Revisions: 2025-11-25 onwards.
-    pub message: String,
     /// The elicitation mode.
     ///
     /// Revisions: 2025-11-25 onwards.
     pub mode: UrlTag,
+    /// The message to present to the user explaining why the interaction is needed.
+    ///
+    /// Revisions: 2025-11-25 onwards.
+    pub message: String,
     /// The URL that the user should navigate to.
     ///
     /// Revisions: 2025-11-25 onwards.
@@ -1677,8 +1637,8 @@ impl ElicitRequestUrlParams {
     /// Creates the value from its required members, in schema order; optional members are unset.
     pub fn new(message: impl Into<String>, url: impl Into<String>) -> Self {
         ElicitRequestUrlParams {
-            message: message.into(),
             mode: UrlTag,
+            message: message.into(),
             url: url.into(),
             meta: None,
             elicitation_id: None,
@@ -1798,45 +1758,43 @@ impl<'de> serde::Deserialize<'de> for ElicitResultContentValue {
             crate::de::Shape::Integer,
             crate::de::Shape::Boolean,
         ];
-        let Some(index) = crate::de::pick(&value, SHAPES) else {
+        const NAMES: &[&str] = &["StringArray", "String", "Integer", "Boolean"];
+        fn variant<'v, V: serde::Deserializer<'v, Error = serde_json::Error>>(
+            index: usize,
+            v: V,
+        ) -> Result<ElicitResultContentValue, serde_json::Error> {
+            match index {
+                0 => <Vec<String> as serde::Deserialize>::deserialize(v)
+                    .map(ElicitResultContentValue::StringArray),
+                1 => <String as serde::Deserialize>::deserialize(v)
+                    .map(ElicitResultContentValue::String),
+                2 => <i64 as serde::Deserialize>::deserialize(v)
+                    .map(ElicitResultContentValue::Integer),
+                _ => <bool as serde::Deserialize>::deserialize(v)
+                    .map(ElicitResultContentValue::Boolean),
+            }
+        }
+        let mask = crate::de::candidates(&value, SHAPES);
+        if mask == 0 {
             return Err(crate::de::custom(crate::de::no_variant(
                 "ElicitResultContentValue",
                 &value,
                 "Vec<String> | String | i64 | bool",
             )));
-        };
-        match index {
-            0 => Vec::<String>::deserialize(value)
-                .map(Self::StringArray)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "ElicitResultContentValue",
-                        "StringArray",
-                        e,
-                    ))
-                }),
-            1 => <String>::deserialize(value).map(Self::String).map_err(|e| {
-                crate::de::custom(crate::de::invalid_variant(
-                    "ElicitResultContentValue",
-                    "String",
-                    e,
-                ))
-            }),
-            2 => <i64>::deserialize(value).map(Self::Integer).map_err(|e| {
-                crate::de::custom(crate::de::invalid_variant(
-                    "ElicitResultContentValue",
-                    "Integer",
-                    e,
-                ))
-            }),
-            _ => <bool>::deserialize(value).map(Self::Boolean).map_err(|e| {
-                crate::de::custom(crate::de::invalid_variant(
-                    "ElicitResultContentValue",
-                    "Boolean",
-                    e,
-                ))
-            }),
         }
+        let last = 63 - mask.leading_zeros() as usize;
+        for index in (0..last).filter(|i| mask & (1 << i) != 0) {
+            if let Ok(v) = variant(index, &value) {
+                return Ok(v);
+            }
+        }
+        variant(last, value).map_err(|e| {
+            crate::de::custom(crate::de::invalid_variant(
+                "ElicitResultContentValue",
+                NAMES[last],
+                e,
+            ))
+        })
     }
 }
 
@@ -1873,6 +1831,8 @@ impl ElicitationCompleteNotificationParams {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EmbeddedResource {
+    /// The `type` member: always `"resource"`.
+    pub r#type: ResourceTag,
     /// See [General fields: `_meta`](https://modelcontextprotocol.io/specification/2025-11-25/basic/index#meta) for notes on `_meta` usage.
     ///
     /// Revisions: 2025-06-18 onwards.
@@ -1883,8 +1843,6 @@ pub struct EmbeddedResource {
     pub annotations: Option<Annotations>,
     /// The `resource` member.
     pub resource: TextOrBlobResourceContents,
-    /// The `type` member: always `"resource"`.
-    pub r#type: ResourceTag,
     /// Members that the schema does not define, kept as received.
     #[serde(flatten)]
     pub extra: crate::JsonObject,
@@ -1894,10 +1852,10 @@ impl EmbeddedResource {
     /// Creates the value from its required members, in schema order; optional members are unset.
     pub fn new(resource: TextOrBlobResourceContents) -> Self {
         EmbeddedResource {
+            r#type: ResourceTag,
             meta: None,
             annotations: None,
             resource,
-            r#type: ResourceTag,
             extra: crate::JsonObject::new(),
         }
     }
@@ -1966,99 +1924,95 @@ impl<'de> serde::Deserialize<'de> for EnumSchema {
         let value = serde_json::Value::deserialize(deserializer)?;
         const SHAPES: &[crate::de::Shape] = &[
             crate::de::Shape::Object {
-                known: &["default", "description", "enum", "title", "type"],
-                required: &["enum", "type"],
+                known: &["type", "default", "description", "enum", "title"],
+                required: &["type", "enum"],
+                tags: &[("type", &["string"])],
             },
             crate::de::Shape::Object {
-                known: &["default", "description", "oneOf", "title", "type"],
-                required: &["oneOf", "type"],
+                known: &["type", "default", "description", "oneOf", "title"],
+                required: &["type", "oneOf"],
+                tags: &[("type", &["string"])],
             },
             crate::de::Shape::Object {
                 known: &[
+                    "type",
                     "default",
                     "description",
                     "items",
                     "maxItems",
                     "minItems",
                     "title",
-                    "type",
                 ],
-                required: &["items", "type"],
+                required: &["type", "items"],
+                tags: &[("type", &["array"])],
             },
             crate::de::Shape::Object {
                 known: &[
+                    "type",
                     "default",
                     "description",
                     "items",
                     "maxItems",
                     "minItems",
                     "title",
-                    "type",
                 ],
-                required: &["items", "type"],
+                required: &["type", "items"],
+                tags: &[("type", &["array"])],
             },
             crate::de::Shape::Object {
                 known: &[
+                    "type",
                     "default",
                     "description",
                     "enum",
                     "enumNames",
                     "title",
-                    "type",
                 ],
-                required: &["enum", "type"],
+                required: &["type", "enum"],
+                tags: &[("type", &["string"])],
             },
         ];
-        let Some(index) = crate::de::pick(&value, SHAPES) else {
+        const NAMES: &[&str] = &[
+            "UntitledSingleSelect",
+            "TitledSingleSelect",
+            "UntitledMultiSelect",
+            "TitledMultiSelect",
+            "LegacyTitled",
+        ];
+        fn variant<'v, V: serde::Deserializer<'v, Error = serde_json::Error>>(
+            index: usize,
+            v: V,
+        ) -> Result<EnumSchema, serde_json::Error> {
+            match index {
+                0 => <UntitledSingleSelectEnumSchema as serde::Deserialize>::deserialize(v)
+                    .map(EnumSchema::UntitledSingleSelect),
+                1 => <TitledSingleSelectEnumSchema as serde::Deserialize>::deserialize(v)
+                    .map(EnumSchema::TitledSingleSelect),
+                2 => <UntitledMultiSelectEnumSchema as serde::Deserialize>::deserialize(v)
+                    .map(EnumSchema::UntitledMultiSelect),
+                3 => <TitledMultiSelectEnumSchema as serde::Deserialize>::deserialize(v)
+                    .map(EnumSchema::TitledMultiSelect),
+                _ => <LegacyTitledEnumSchema as serde::Deserialize>::deserialize(v)
+                    .map(EnumSchema::LegacyTitled),
+            }
+        }
+        let mask = crate::de::candidates(&value, SHAPES);
+        if mask == 0 {
             return Err(crate::de::custom(crate::de::no_variant(
                 "EnumSchema",
                 &value,
                 "UntitledSingleSelectEnumSchema | TitledSingleSelectEnumSchema | UntitledMultiSelectEnumSchema | TitledMultiSelectEnumSchema | LegacyTitledEnumSchema",
             )));
-        };
-        match index {
-            0 => <UntitledSingleSelectEnumSchema>::deserialize(value)
-                .map(Self::UntitledSingleSelect)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "EnumSchema",
-                        "UntitledSingleSelect",
-                        e,
-                    ))
-                }),
-            1 => <TitledSingleSelectEnumSchema>::deserialize(value)
-                .map(Self::TitledSingleSelect)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "EnumSchema",
-                        "TitledSingleSelect",
-                        e,
-                    ))
-                }),
-            2 => <UntitledMultiSelectEnumSchema>::deserialize(value)
-                .map(Self::UntitledMultiSelect)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "EnumSchema",
-                        "UntitledMultiSelect",
-                        e,
-                    ))
-                }),
-            3 => <TitledMultiSelectEnumSchema>::deserialize(value)
-                .map(Self::TitledMultiSelect)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "EnumSchema",
-                        "TitledMultiSelect",
-                        e,
-                    ))
-                }),
-            _ => <LegacyTitledEnumSchema>::deserialize(value)
-                .map(Self::LegacyTitled)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant("EnumSchema", "LegacyTitled", e))
-                }),
         }
+        let last = 63 - mask.leading_zeros() as usize;
+        for index in (0..last).filter(|i| mask & (1 << i) != 0) {
+            if let Ok(v) = variant(index, &value) {
+                return Ok(v);
+            }
+        }
+        variant(last, value).map_err(|e| {
+            crate::de::custom(crate::de::invalid_variant("EnumSchema", NAMES[last], e))
+        })
     }
 }
 
@@ -2217,39 +2171,47 @@ impl<'de> serde::Deserialize<'de> for GetPromptResultResponseResult {
             crate::de::Shape::Object {
                 known: &["_meta", "inputRequests", "requestState", "resultType"],
                 required: &["resultType"],
+                tags: &[],
             },
             crate::de::Shape::Object {
                 known: &["_meta", "description", "messages", "resultType"],
                 required: &["messages"],
+                tags: &[],
             },
         ];
-        let Some(index) = crate::de::pick(&value, SHAPES) else {
+        const NAMES: &[&str] = &["InputRequired", "GetPrompt"];
+        fn variant<'v, V: serde::Deserializer<'v, Error = serde_json::Error>>(
+            index: usize,
+            v: V,
+        ) -> Result<GetPromptResultResponseResult, serde_json::Error> {
+            match index {
+                0 => <InputRequiredResult as serde::Deserialize>::deserialize(v)
+                    .map(GetPromptResultResponseResult::InputRequired),
+                _ => <GetPromptResult as serde::Deserialize>::deserialize(v)
+                    .map(GetPromptResultResponseResult::GetPrompt),
+            }
+        }
+        let mask = crate::de::candidates(&value, SHAPES);
+        if mask == 0 {
             return Err(crate::de::custom(crate::de::no_variant(
                 "GetPromptResultResponseResult",
                 &value,
                 "InputRequiredResult | GetPromptResult",
             )));
-        };
-        match index {
-            0 => <InputRequiredResult>::deserialize(value)
-                .map(Self::InputRequired)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "GetPromptResultResponseResult",
-                        "InputRequired",
-                        e,
-                    ))
-                }),
-            _ => <GetPromptResult>::deserialize(value)
-                .map(Self::GetPrompt)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "GetPromptResultResponseResult",
-                        "GetPrompt",
-                        e,
-                    ))
-                }),
         }
+        let last = 63 - mask.leading_zeros() as usize;
+        for index in (0..last).filter(|i| mask & (1 << i) != 0) {
+            if let Ok(v) = variant(index, &value) {
+                return Ok(v);
+            }
+        }
+        variant(last, value).map_err(|e| {
+            crate::de::custom(crate::de::invalid_variant(
+                "GetPromptResultResponseResult",
+                NAMES[last],
+                e,
+            ))
+        })
     }
 }
 
@@ -2533,6 +2495,8 @@ pub struct Icons {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ImageContent {
+    /// The `type` member: always `"image"`.
+    pub r#type: ImageTag,
     /// See [General fields: `_meta`](https://modelcontextprotocol.io/specification/2025-11-25/basic/index#meta) for notes on `_meta` usage.
     ///
     /// Revisions: 2025-06-18 onwards.
@@ -2546,8 +2510,6 @@ pub struct ImageContent {
     /// The MIME type of the image. Different providers may support different image types.
     #[serde(rename = "mimeType")]
     pub mime_type: String,
-    /// The `type` member: always `"image"`.
-    pub r#type: ImageTag,
     /// Members that the schema does not define, kept as received.
     #[serde(flatten)]
     pub extra: crate::JsonObject,
@@ -2557,11 +2519,11 @@ impl ImageContent {
     /// Creates the value from its required members, in schema order; optional members are unset.
     pub fn new(data: impl Into<String>, mime_type: impl Into<String>) -> Self {
         ImageContent {
+            r#type: ImageTag,
             meta: None,
             annotations: None,
             data: data.into(),
             mime_type: mime_type.into(),
-            r#type: ImageTag,
             extra: crate::JsonObject::new(),
         }
     }
@@ -2796,48 +2758,29 @@ impl serde::Serialize for InputRequest {
 
 impl<'de> serde::Deserialize<'de> for InputRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let index = match crate::de::tag(&value, "input request", "method")
-            .map_err(crate::de::custom::<D::Error, String>)?
-        {
-            Some("sampling/createMessage") => 0,
-            Some("roots/list") => 1,
-            Some("elicitation/create") => 2,
-            Some(other) => {
-                return Err(crate::de::custom(crate::de::unknown_tag(
-                    "input request",
-                    "method",
-                    other,
-                    &["sampling/createMessage", "roots/list", "elicitation/create"],
-                )));
-            }
-            None => {
-                return Err(crate::de::custom(crate::de::missing_tag(
-                    "input request",
-                    "method",
-                )));
-            }
-        };
+        crate::de::tagged(deserializer)
+    }
+}
+
+impl crate::de::Tagged for InputRequest {
+    const NAME: &'static str = "InputRequest";
+    const NOUN: &'static str = "input request";
+    const KEY: &'static str = "method";
+    const TAGS: &'static [&'static str] =
+        &["sampling/createMessage", "roots/list", "elicitation/create"];
+    const VARIANTS: &'static [&'static str] = &["CreateMessage", "ListRoots", "Elicit"];
+    const FALLBACK: Option<usize> = None;
+
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         match index {
-            0 => <CreateMessageRequest>::deserialize(value)
-                .map(Self::CreateMessage)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "InputRequest",
-                        "CreateMessage",
-                        e,
-                    ))
-                }),
-            1 => <ListRootsRequest>::deserialize(value)
-                .map(Self::ListRoots)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant("InputRequest", "ListRoots", e))
-                }),
-            _ => <ElicitRequest>::deserialize(value)
-                .map(Self::Elicit)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant("InputRequest", "Elicit", e))
-                }),
+            0 => <CreateMessageRequest as serde::Deserialize>::deserialize(deserializer)
+                .map(Self::CreateMessage),
+            1 => <ListRootsRequest as serde::Deserialize>::deserialize(deserializer)
+                .map(Self::ListRoots),
+            _ => <ElicitRequest as serde::Deserialize>::deserialize(deserializer).map(Self::Elicit),
         }
     }
 }
@@ -2959,44 +2902,51 @@ impl<'de> serde::Deserialize<'de> for InputResponse {
             crate::de::Shape::Object {
                 known: &["_meta", "content", "model", "role", "stopReason"],
                 required: &["content", "model", "role"],
+                tags: &[("role", &["assistant", "user"])],
             },
             crate::de::Shape::Object {
                 known: &["roots", "_meta"],
                 required: &["roots"],
+                tags: &[],
             },
             crate::de::Shape::Object {
                 known: &["action", "content", "_meta"],
                 required: &["action"],
+                tags: &[("action", &["accept", "cancel", "decline"])],
             },
         ];
-        let Some(index) = crate::de::pick(&value, SHAPES) else {
+        const NAMES: &[&str] = &["CreateMessage", "ListRoots", "Elicit"];
+        fn variant<'v, V: serde::Deserializer<'v, Error = serde_json::Error>>(
+            index: usize,
+            v: V,
+        ) -> Result<InputResponse, serde_json::Error> {
+            match index {
+                0 => <CreateMessageResult as serde::Deserialize>::deserialize(v)
+                    .map(InputResponse::CreateMessage),
+                1 => <ListRootsResult as serde::Deserialize>::deserialize(v)
+                    .map(InputResponse::ListRoots),
+                _ => {
+                    <ElicitResult as serde::Deserialize>::deserialize(v).map(InputResponse::Elicit)
+                }
+            }
+        }
+        let mask = crate::de::candidates(&value, SHAPES);
+        if mask == 0 {
             return Err(crate::de::custom(crate::de::no_variant(
                 "InputResponse",
                 &value,
                 "CreateMessageResult | ListRootsResult | ElicitResult",
             )));
-        };
-        match index {
-            0 => <CreateMessageResult>::deserialize(value)
-                .map(Self::CreateMessage)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "InputResponse",
-                        "CreateMessage",
-                        e,
-                    ))
-                }),
-            1 => <ListRootsResult>::deserialize(value)
-                .map(Self::ListRoots)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant("InputResponse", "ListRoots", e))
-                }),
-            _ => <ElicitResult>::deserialize(value)
-                .map(Self::Elicit)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant("InputResponse", "Elicit", e))
-                }),
         }
+        let last = 63 - mask.leading_zeros() as usize;
+        for index in (0..last).filter(|i| mask & (1 << i) != 0) {
+            if let Ok(v) = variant(index, &value) {
+                return Ok(v);
+            }
+        }
+        variant(last, value).map_err(|e| {
+            crate::de::custom(crate::de::invalid_variant("InputResponse", NAMES[last], e))
+        })
     }
 }
 
@@ -3078,6 +3028,10 @@ pub type InputResponses = std::collections::BTreeMap<String, InputResponse>;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct LegacyTitledEnumSchema {
+    /// The `type` member: always `"string"`.
+    ///
+    /// Revisions: 2025-11-25 onwards.
+    pub r#type: StringTag,
     /// The `default` member.
     ///
     /// Revisions: 2025-11-25 onwards.
@@ -3103,10 +3057,6 @@ pub struct LegacyTitledEnumSchema {
     /// Revisions: 2025-11-25 onwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// The `type` member: always `"string"`.
-    ///
-    /// Revisions: 2025-11-25 onwards.
-    pub r#type: StringTag,
     /// Members that the schema does not define, kept as received.
     #[serde(flatten)]
     pub extra: crate::JsonObject,
@@ -3116,12 +3066,12 @@ impl LegacyTitledEnumSchema {
     /// Creates the value from its required members, in schema order; optional members are unset.
     pub fn new(r#enum: Vec<String>) -> Self {
         LegacyTitledEnumSchema {
+            r#type: StringTag,
             default: None,
             description: None,
             r#enum,
             enum_names: None,
             title: None,
-            r#type: StringTag,
             extra: crate::JsonObject::new(),
         }
     }
@@ -3756,56 +3706,64 @@ impl<'de> serde::Deserialize<'de> for MultiSelectEnumSchema {
         const SHAPES: &[crate::de::Shape] = &[
             crate::de::Shape::Object {
                 known: &[
+                    "type",
                     "default",
                     "description",
                     "items",
                     "maxItems",
                     "minItems",
                     "title",
-                    "type",
                 ],
-                required: &["items", "type"],
+                required: &["type", "items"],
+                tags: &[("type", &["array"])],
             },
             crate::de::Shape::Object {
                 known: &[
+                    "type",
                     "default",
                     "description",
                     "items",
                     "maxItems",
                     "minItems",
                     "title",
-                    "type",
                 ],
-                required: &["items", "type"],
+                required: &["type", "items"],
+                tags: &[("type", &["array"])],
             },
         ];
-        let Some(index) = crate::de::pick(&value, SHAPES) else {
+        const NAMES: &[&str] = &["Untitled", "Titled"];
+        fn variant<'v, V: serde::Deserializer<'v, Error = serde_json::Error>>(
+            index: usize,
+            v: V,
+        ) -> Result<MultiSelectEnumSchema, serde_json::Error> {
+            match index {
+                0 => <UntitledMultiSelectEnumSchema as serde::Deserialize>::deserialize(v)
+                    .map(MultiSelectEnumSchema::Untitled),
+                _ => <TitledMultiSelectEnumSchema as serde::Deserialize>::deserialize(v)
+                    .map(MultiSelectEnumSchema::Titled),
+            }
+        }
+        let mask = crate::de::candidates(&value, SHAPES);
+        if mask == 0 {
             return Err(crate::de::custom(crate::de::no_variant(
                 "MultiSelectEnumSchema",
                 &value,
                 "UntitledMultiSelectEnumSchema | TitledMultiSelectEnumSchema",
             )));
-        };
-        match index {
-            0 => <UntitledMultiSelectEnumSchema>::deserialize(value)
-                .map(Self::Untitled)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "MultiSelectEnumSchema",
-                        "Untitled",
-                        e,
-                    ))
-                }),
-            _ => <TitledMultiSelectEnumSchema>::deserialize(value)
-                .map(Self::Titled)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "MultiSelectEnumSchema",
-                        "Titled",
-                        e,
-                    ))
-                }),
         }
+        let last = 63 - mask.leading_zeros() as usize;
+        for index in (0..last).filter(|i| mask & (1 << i) != 0) {
+            if let Ok(v) = variant(index, &value) {
+                return Ok(v);
+            }
+        }
+        variant(last, value).map_err(|e| {
+            crate::de::custom(crate::de::invalid_variant(
+                "MultiSelectEnumSchema",
+                NAMES[last],
+                e,
+            ))
+        })
     }
 }
 
@@ -3921,7 +3879,7 @@ pub struct PaginatedRequest {
     /// Revisions: 2025-11-25 onwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::RequestId>,
-    /// The `jsonrpc` member: always `"2.0"`.
+    /// The `jsonrpc` member: `"2.0"` where the schema fixes it.
     ///
     /// Revisions: 2025-11-25 onwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4049,15 +4007,16 @@ impl<'de> serde::Deserialize<'de> for PrimitiveSchemaDefinition {
         const SHAPES: &[crate::de::Shape] = &[
             crate::de::Shape::Object {
                 known: &[
+                    "type",
                     "default",
                     "description",
                     "format",
                     "maxLength",
                     "minLength",
                     "title",
-                    "type",
                 ],
                 required: &["type"],
+                tags: &[("type", &["string"])],
             },
             crate::de::Shape::Object {
                 known: &[
@@ -4069,136 +4028,116 @@ impl<'de> serde::Deserialize<'de> for PrimitiveSchemaDefinition {
                     "type",
                 ],
                 required: &["type"],
+                tags: &[("type", &["integer", "number"])],
             },
             crate::de::Shape::Object {
-                known: &["default", "description", "title", "type"],
+                known: &["type", "default", "description", "title"],
                 required: &["type"],
+                tags: &[("type", &["boolean"])],
             },
             crate::de::Shape::Object {
-                known: &["default", "description", "enum", "title", "type"],
-                required: &["enum", "type"],
+                known: &["type", "default", "description", "enum", "title"],
+                required: &["type", "enum"],
+                tags: &[("type", &["string"])],
             },
             crate::de::Shape::Object {
-                known: &["default", "description", "oneOf", "title", "type"],
-                required: &["oneOf", "type"],
+                known: &["type", "default", "description", "oneOf", "title"],
+                required: &["type", "oneOf"],
+                tags: &[("type", &["string"])],
             },
             crate::de::Shape::Object {
                 known: &[
+                    "type",
                     "default",
                     "description",
                     "items",
                     "maxItems",
                     "minItems",
                     "title",
-                    "type",
                 ],
-                required: &["items", "type"],
+                required: &["type", "items"],
+                tags: &[("type", &["array"])],
             },
             crate::de::Shape::Object {
                 known: &[
+                    "type",
                     "default",
                     "description",
                     "items",
                     "maxItems",
                     "minItems",
                     "title",
-                    "type",
                 ],
-                required: &["items", "type"],
+                required: &["type", "items"],
+                tags: &[("type", &["array"])],
             },
             crate::de::Shape::Object {
                 known: &[
+                    "type",
                     "default",
                     "description",
                     "enum",
                     "enumNames",
                     "title",
-                    "type",
                 ],
-                required: &["enum", "type"],
+                required: &["type", "enum"],
+                tags: &[("type", &["string"])],
             },
         ];
-        let Some(index) = crate::de::pick(&value, SHAPES) else {
+        const NAMES: &[&str] = &[
+            "String",
+            "Number",
+            "Boolean",
+            "UntitledSingleSelectEnum",
+            "TitledSingleSelectEnum",
+            "UntitledMultiSelectEnum",
+            "TitledMultiSelectEnum",
+            "LegacyTitledEnum",
+        ];
+        fn variant<'v, V: serde::Deserializer<'v, Error = serde_json::Error>>(
+            index: usize,
+            v: V,
+        ) -> Result<PrimitiveSchemaDefinition, serde_json::Error> {
+            match index {
+                0 => <StringSchema as serde::Deserialize>::deserialize(v)
+                    .map(PrimitiveSchemaDefinition::String),
+                1 => <NumberSchema as serde::Deserialize>::deserialize(v)
+                    .map(PrimitiveSchemaDefinition::Number),
+                2 => <BooleanSchema as serde::Deserialize>::deserialize(v)
+                    .map(PrimitiveSchemaDefinition::Boolean),
+                3 => <UntitledSingleSelectEnumSchema as serde::Deserialize>::deserialize(v)
+                    .map(PrimitiveSchemaDefinition::UntitledSingleSelectEnum),
+                4 => <TitledSingleSelectEnumSchema as serde::Deserialize>::deserialize(v)
+                    .map(PrimitiveSchemaDefinition::TitledSingleSelectEnum),
+                5 => <UntitledMultiSelectEnumSchema as serde::Deserialize>::deserialize(v)
+                    .map(PrimitiveSchemaDefinition::UntitledMultiSelectEnum),
+                6 => <TitledMultiSelectEnumSchema as serde::Deserialize>::deserialize(v)
+                    .map(PrimitiveSchemaDefinition::TitledMultiSelectEnum),
+                _ => <LegacyTitledEnumSchema as serde::Deserialize>::deserialize(v)
+                    .map(PrimitiveSchemaDefinition::LegacyTitledEnum),
+            }
+        }
+        let mask = crate::de::candidates(&value, SHAPES);
+        if mask == 0 {
             return Err(crate::de::custom(crate::de::no_variant(
                 "PrimitiveSchemaDefinition",
                 &value,
                 "StringSchema | NumberSchema | BooleanSchema | UntitledSingleSelectEnumSchema | TitledSingleSelectEnumSchema | UntitledMultiSelectEnumSchema | TitledMultiSelectEnumSchema | LegacyTitledEnumSchema",
             )));
-        };
-        match index {
-            0 => <StringSchema>::deserialize(value)
-                .map(Self::String)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "PrimitiveSchemaDefinition",
-                        "String",
-                        e,
-                    ))
-                }),
-            1 => <NumberSchema>::deserialize(value)
-                .map(Self::Number)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "PrimitiveSchemaDefinition",
-                        "Number",
-                        e,
-                    ))
-                }),
-            2 => <BooleanSchema>::deserialize(value)
-                .map(Self::Boolean)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "PrimitiveSchemaDefinition",
-                        "Boolean",
-                        e,
-                    ))
-                }),
-            3 => <UntitledSingleSelectEnumSchema>::deserialize(value)
-                .map(Self::UntitledSingleSelectEnum)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "PrimitiveSchemaDefinition",
-                        "UntitledSingleSelectEnum",
-                        e,
-                    ))
-                }),
-            4 => <TitledSingleSelectEnumSchema>::deserialize(value)
-                .map(Self::TitledSingleSelectEnum)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "PrimitiveSchemaDefinition",
-                        "TitledSingleSelectEnum",
-                        e,
-                    ))
-                }),
-            5 => <UntitledMultiSelectEnumSchema>::deserialize(value)
-                .map(Self::UntitledMultiSelectEnum)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "PrimitiveSchemaDefinition",
-                        "UntitledMultiSelectEnum",
-                        e,
-                    ))
-                }),
-            6 => <TitledMultiSelectEnumSchema>::deserialize(value)
-                .map(Self::TitledMultiSelectEnum)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "PrimitiveSchemaDefinition",
-                        "TitledMultiSelectEnum",
-                        e,
-                    ))
-                }),
-            _ => <LegacyTitledEnumSchema>::deserialize(value)
-                .map(Self::LegacyTitledEnum)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "PrimitiveSchemaDefinition",
-                        "LegacyTitledEnum",
-                        e,
-                    ))
-                }),
         }
+        let last = 63 - mask.leading_zeros() as usize;
+        for index in (0..last).filter(|i| mask & (1 << i) != 0) {
+            if let Ok(v) = variant(index, &value) {
+                return Ok(v);
+            }
+        }
+        variant(last, value).map_err(|e| {
+            crate::de::custom(crate::de::invalid_variant(
+                "PrimitiveSchemaDefinition",
+                NAMES[last],
+                e,
+            ))
+        })
     }
 }
 
@@ -4422,6 +4361,8 @@ impl PromptMessage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct PromptReference {
+    /// The `type` member: always `"ref/prompt"`.
+    pub r#type: RefPromptTag,
     /// Intended for programmatic or logical use, but used as a display name in past specs or fallback (if title isn't present).
     pub name: String,
     /// Intended for UI and end-user contexts — optimized to be human-readable and easily understood,
@@ -4434,8 +4375,6 @@ pub struct PromptReference {
     /// Revisions: 2025-06-18 onwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// The `type` member: always `"ref/prompt"`.
-    pub r#type: RefPromptTag,
     /// Members that the schema does not define, kept as received.
     #[serde(flatten)]
     pub extra: crate::JsonObject,
@@ -4445,9 +4384,9 @@ impl PromptReference {
     /// Creates the value from its required members, in schema order; optional members are unset.
     pub fn new(name: impl Into<String>) -> Self {
         PromptReference {
+            r#type: RefPromptTag,
             name: name.into(),
             title: None,
-            r#type: RefPromptTag,
             extra: crate::JsonObject::new(),
         }
     }
@@ -4602,39 +4541,47 @@ impl<'de> serde::Deserialize<'de> for ReadResourceResultResponseResult {
             crate::de::Shape::Object {
                 known: &["_meta", "inputRequests", "requestState", "resultType"],
                 required: &["resultType"],
+                tags: &[],
             },
             crate::de::Shape::Object {
                 known: &["_meta", "cacheScope", "contents", "resultType", "ttlMs"],
                 required: &["contents"],
+                tags: &[],
             },
         ];
-        let Some(index) = crate::de::pick(&value, SHAPES) else {
+        const NAMES: &[&str] = &["InputRequired", "ReadResource"];
+        fn variant<'v, V: serde::Deserializer<'v, Error = serde_json::Error>>(
+            index: usize,
+            v: V,
+        ) -> Result<ReadResourceResultResponseResult, serde_json::Error> {
+            match index {
+                0 => <InputRequiredResult as serde::Deserialize>::deserialize(v)
+                    .map(ReadResourceResultResponseResult::InputRequired),
+                _ => <ReadResourceResult as serde::Deserialize>::deserialize(v)
+                    .map(ReadResourceResultResponseResult::ReadResource),
+            }
+        }
+        let mask = crate::de::candidates(&value, SHAPES);
+        if mask == 0 {
             return Err(crate::de::custom(crate::de::no_variant(
                 "ReadResourceResultResponseResult",
                 &value,
                 "InputRequiredResult | ReadResourceResult",
             )));
-        };
-        match index {
-            0 => <InputRequiredResult>::deserialize(value)
-                .map(Self::InputRequired)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "ReadResourceResultResponseResult",
-                        "InputRequired",
-                        e,
-                    ))
-                }),
-            _ => <ReadResourceResult>::deserialize(value)
-                .map(Self::ReadResource)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "ReadResourceResultResponseResult",
-                        "ReadResource",
-                        e,
-                    ))
-                }),
         }
+        let last = 63 - mask.leading_zeros() as usize;
+        for index in (0..last).filter(|i| mask & (1 << i) != 0) {
+            if let Ok(v) = variant(index, &value) {
+                return Ok(v);
+            }
+        }
+        variant(last, value).map_err(|e| {
+            crate::de::custom(crate::de::invalid_variant(
+                "ReadResourceResultResponseResult",
+                NAMES[last],
+                e,
+            ))
+        })
     }
 }
 
@@ -4803,6 +4750,10 @@ impl ResourceContents {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ResourceLink {
+    /// The `type` member: always `"resource_link"`.
+    ///
+    /// Revisions: 2025-06-18 onwards.
+    pub r#type: ResourceLinkTag,
     /// See [General fields: `_meta`](https://modelcontextprotocol.io/specification/2025-11-25/basic/index#meta) for notes on `_meta` usage.
     ///
     /// Revisions: 2025-06-18 onwards.
@@ -4859,10 +4810,6 @@ pub struct ResourceLink {
     /// Revisions: 2025-06-18 onwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// The `type` member: always `"resource_link"`.
-    ///
-    /// Revisions: 2025-06-18 onwards.
-    pub r#type: ResourceLinkTag,
     /// The URI of this resource.
     ///
     /// Revisions: 2025-06-18 onwards.
@@ -4876,6 +4823,7 @@ impl ResourceLink {
     /// Creates the value from its required members, in schema order; optional members are unset.
     pub fn new(name: impl Into<String>, uri: impl Into<String>) -> Self {
         ResourceLink {
+            r#type: ResourceLinkTag,
             meta: None,
             annotations: None,
             description: None,
@@ -4884,7 +4832,6 @@ impl ResourceLink {
             name: name.into(),
             size: None,
             title: None,
-            r#type: ResourceLinkTag,
             uri: uri.into(),
             extra: crate::JsonObject::new(),
         }
@@ -5251,76 +5198,31 @@ impl serde::Serialize for SamplingMessageContentBlock {
 
 impl<'de> serde::Deserialize<'de> for SamplingMessageContentBlock {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let index = match crate::de::tag(&value, "sampling message content", "type")
-            .map_err(crate::de::custom::<D::Error, String>)?
-        {
-            Some("text") => 0,
-            Some("image") => 1,
-            Some("audio") => 2,
-            Some("tool_use") => 3,
-            Some("tool_result") => 4,
-            Some(other) => {
-                return Err(crate::de::custom(crate::de::unknown_tag(
-                    "sampling message content",
-                    "type",
-                    other,
-                    &["text", "image", "audio", "tool_use", "tool_result"],
-                )));
-            }
-            None => {
-                return Err(crate::de::custom(crate::de::missing_tag(
-                    "sampling message content",
-                    "type",
-                )));
-            }
-        };
+        crate::de::tagged(deserializer)
+    }
+}
+
+impl crate::de::Tagged for SamplingMessageContentBlock {
+    const NAME: &'static str = "SamplingMessageContentBlock";
+    const NOUN: &'static str = "sampling message content";
+    const KEY: &'static str = "type";
+    const TAGS: &'static [&'static str] = &["text", "image", "audio", "tool_use", "tool_result"];
+    const VARIANTS: &'static [&'static str] = &["Text", "Image", "Audio", "ToolUse", "ToolResult"];
+    const FALLBACK: Option<usize> = None;
+
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         match index {
-            0 => <TextContent>::deserialize(value)
-                .map(Self::Text)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "SamplingMessageContentBlock",
-                        "Text",
-                        e,
-                    ))
-                }),
-            1 => <ImageContent>::deserialize(value)
-                .map(Self::Image)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "SamplingMessageContentBlock",
-                        "Image",
-                        e,
-                    ))
-                }),
-            2 => <AudioContent>::deserialize(value)
-                .map(Self::Audio)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "SamplingMessageContentBlock",
-                        "Audio",
-                        e,
-                    ))
-                }),
-            3 => <ToolUseContent>::deserialize(value)
-                .map(Self::ToolUse)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "SamplingMessageContentBlock",
-                        "ToolUse",
-                        e,
-                    ))
-                }),
-            _ => <ToolResultContent>::deserialize(value)
-                .map(Self::ToolResult)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "SamplingMessageContentBlock",
-                        "ToolResult",
-                        e,
-                    ))
-                }),
+            0 => <TextContent as serde::Deserialize>::deserialize(deserializer).map(Self::Text),
+            1 => <ImageContent as serde::Deserialize>::deserialize(deserializer).map(Self::Image),
+            2 => <AudioContent as serde::Deserialize>::deserialize(deserializer).map(Self::Audio),
+            3 => {
+                <ToolUseContent as serde::Deserialize>::deserialize(deserializer).map(Self::ToolUse)
+            }
+            _ => <ToolResultContent as serde::Deserialize>::deserialize(deserializer)
+                .map(Self::ToolResult),
         }
     }
 }
@@ -5566,41 +5468,49 @@ impl<'de> serde::Deserialize<'de> for SingleSelectEnumSchema {
         let value = serde_json::Value::deserialize(deserializer)?;
         const SHAPES: &[crate::de::Shape] = &[
             crate::de::Shape::Object {
-                known: &["default", "description", "enum", "title", "type"],
-                required: &["enum", "type"],
+                known: &["type", "default", "description", "enum", "title"],
+                required: &["type", "enum"],
+                tags: &[("type", &["string"])],
             },
             crate::de::Shape::Object {
-                known: &["default", "description", "oneOf", "title", "type"],
-                required: &["oneOf", "type"],
+                known: &["type", "default", "description", "oneOf", "title"],
+                required: &["type", "oneOf"],
+                tags: &[("type", &["string"])],
             },
         ];
-        let Some(index) = crate::de::pick(&value, SHAPES) else {
+        const NAMES: &[&str] = &["Untitled", "Titled"];
+        fn variant<'v, V: serde::Deserializer<'v, Error = serde_json::Error>>(
+            index: usize,
+            v: V,
+        ) -> Result<SingleSelectEnumSchema, serde_json::Error> {
+            match index {
+                0 => <UntitledSingleSelectEnumSchema as serde::Deserialize>::deserialize(v)
+                    .map(SingleSelectEnumSchema::Untitled),
+                _ => <TitledSingleSelectEnumSchema as serde::Deserialize>::deserialize(v)
+                    .map(SingleSelectEnumSchema::Titled),
+            }
+        }
+        let mask = crate::de::candidates(&value, SHAPES);
+        if mask == 0 {
             return Err(crate::de::custom(crate::de::no_variant(
                 "SingleSelectEnumSchema",
                 &value,
                 "UntitledSingleSelectEnumSchema | TitledSingleSelectEnumSchema",
             )));
-        };
-        match index {
-            0 => <UntitledSingleSelectEnumSchema>::deserialize(value)
-                .map(Self::Untitled)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "SingleSelectEnumSchema",
-                        "Untitled",
-                        e,
-                    ))
-                }),
-            _ => <TitledSingleSelectEnumSchema>::deserialize(value)
-                .map(Self::Titled)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "SingleSelectEnumSchema",
-                        "Titled",
-                        e,
-                    ))
-                }),
         }
+        let last = 63 - mask.leading_zeros() as usize;
+        for index in (0..last).filter(|i| mask & (1 << i) != 0) {
+            if let Ok(v) = variant(index, &value) {
+                return Ok(v);
+            }
+        }
+        variant(last, value).map_err(|e| {
+            crate::de::custom(crate::de::invalid_variant(
+                "SingleSelectEnumSchema",
+                NAMES[last],
+                e,
+            ))
+        })
     }
 }
 
@@ -5622,6 +5532,10 @@ impl From<TitledSingleSelectEnumSchema> for SingleSelectEnumSchema {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct StringSchema {
+    /// The `type` member: always `"string"`.
+    ///
+    /// Revisions: 2025-06-18 onwards.
+    pub r#type: StringTag,
     /// The `default` member.
     ///
     /// Revisions: 2025-11-25 onwards.
@@ -5652,10 +5566,6 @@ pub struct StringSchema {
     /// Revisions: 2025-06-18 onwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// The `type` member: always `"string"`.
-    ///
-    /// Revisions: 2025-06-18 onwards.
-    pub r#type: StringTag,
     /// Members that the schema does not define, kept as received.
     #[serde(flatten)]
     pub extra: crate::JsonObject,
@@ -6130,6 +6040,8 @@ impl TaskStatusNotificationParams {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TextContent {
+    /// The `type` member: always `"text"`.
+    pub r#type: TextTag,
     /// See [General fields: `_meta`](https://modelcontextprotocol.io/specification/2025-11-25/basic/index#meta) for notes on `_meta` usage.
     ///
     /// Revisions: 2025-06-18 onwards.
@@ -6140,8 +6052,6 @@ pub struct TextContent {
     pub annotations: Option<Annotations>,
     /// The text content of the message.
     pub text: String,
-    /// The `type` member: always `"text"`.
-    pub r#type: TextTag,
     /// Members that the schema does not define, kept as received.
     #[serde(flatten)]
     pub extra: crate::JsonObject,
@@ -6151,10 +6061,10 @@ impl TextContent {
     /// Creates the value from its required members, in schema order; optional members are unset.
     pub fn new(text: impl Into<String>) -> Self {
         TextContent {
+            r#type: TextTag,
             meta: None,
             annotations: None,
             text: text.into(),
-            r#type: TextTag,
             extra: crate::JsonObject::new(),
         }
     }
@@ -6187,39 +6097,47 @@ impl<'de> serde::Deserialize<'de> for TextOrBlobResourceContents {
             crate::de::Shape::Object {
                 known: &["_meta", "mimeType", "text", "uri"],
                 required: &["text", "uri"],
+                tags: &[],
             },
             crate::de::Shape::Object {
                 known: &["_meta", "blob", "mimeType", "uri"],
                 required: &["blob", "uri"],
+                tags: &[],
             },
         ];
-        let Some(index) = crate::de::pick(&value, SHAPES) else {
+        const NAMES: &[&str] = &["Text", "Blob"];
+        fn variant<'v, V: serde::Deserializer<'v, Error = serde_json::Error>>(
+            index: usize,
+            v: V,
+        ) -> Result<TextOrBlobResourceContents, serde_json::Error> {
+            match index {
+                0 => <TextResourceContents as serde::Deserialize>::deserialize(v)
+                    .map(TextOrBlobResourceContents::Text),
+                _ => <BlobResourceContents as serde::Deserialize>::deserialize(v)
+                    .map(TextOrBlobResourceContents::Blob),
+            }
+        }
+        let mask = crate::de::candidates(&value, SHAPES);
+        if mask == 0 {
             return Err(crate::de::custom(crate::de::no_variant(
                 "TextOrBlobResourceContents",
                 &value,
                 "TextResourceContents | BlobResourceContents",
             )));
-        };
-        match index {
-            0 => <TextResourceContents>::deserialize(value)
-                .map(Self::Text)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "TextOrBlobResourceContents",
-                        "Text",
-                        e,
-                    ))
-                }),
-            _ => <BlobResourceContents>::deserialize(value)
-                .map(Self::Blob)
-                .map_err(|e| {
-                    crate::de::custom(crate::de::invalid_variant(
-                        "TextOrBlobResourceContents",
-                        "Blob",
-                        e,
-                    ))
-                }),
         }
+        let last = 63 - mask.leading_zeros() as usize;
+        for index in (0..last).filter(|i| mask & (1 << i) != 0) {
+            if let Ok(v) = variant(index, &value) {
+                return Ok(v);
+            }
+        }
+        variant(last, value).map_err(|e| {
+            crate::de::custom(crate::de::invalid_variant(
+                "TextOrBlobResourceContents",
+                NAMES[last],
+                e,
+            ))
+        })
     }
 }
 
@@ -6275,6 +6193,10 @@ impl TextResourceContents {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TitledMultiSelectEnumSchema {
+    /// The `type` member: always `"array"`.
+    ///
+    /// Revisions: 2025-11-25 onwards.
+    pub r#type: ArrayTag,
     /// Optional default value.
     ///
     /// Revisions: 2025-11-25 onwards.
@@ -6304,10 +6226,6 @@ pub struct TitledMultiSelectEnumSchema {
     /// Revisions: 2025-11-25 onwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// The `type` member: always `"array"`.
-    ///
-    /// Revisions: 2025-11-25 onwards.
-    pub r#type: ArrayTag,
     /// Members that the schema does not define, kept as received.
     #[serde(flatten)]
     pub extra: crate::JsonObject,
@@ -6317,13 +6235,13 @@ impl TitledMultiSelectEnumSchema {
     /// Creates the value from its required members, in schema order; optional members are unset.
     pub fn new(items: TitledMultiSelectEnumSchemaItems) -> Self {
         TitledMultiSelectEnumSchema {
+            r#type: ArrayTag,
             default: None,
             description: None,
             items,
             max_items: None,
             min_items: None,
             title: None,
-            r#type: ArrayTag,
             extra: crate::JsonObject::new(),
         }
     }
@@ -6391,6 +6309,10 @@ impl TitledMultiSelectEnumSchemaItemsAnyOf {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TitledSingleSelectEnumSchema {
+    /// The `type` member: always `"string"`.
+    ///
+    /// Revisions: 2025-11-25 onwards.
+    pub r#type: StringTag,
     /// Optional default value.
     ///
     /// Revisions: 2025-11-25 onwards.
@@ -6411,10 +6333,6 @@ pub struct TitledSingleSelectEnumSchema {
     /// Revisions: 2025-11-25 onwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// The `type` member: always `"string"`.
-    ///
-    /// Revisions: 2025-11-25 onwards.
-    pub r#type: StringTag,
     /// Members that the schema does not define, kept as received.
     #[serde(flatten)]
     pub extra: crate::JsonObject,
@@ -6424,11 +6342,11 @@ impl TitledSingleSelectEnumSchema {
     /// Creates the value from its required members, in schema order; optional members are unset.
     pub fn new(one_of: Vec<TitledSingleSelectEnumSchemaOneOf>) -> Self {
         TitledSingleSelectEnumSchema {
+            r#type: StringTag,
             default: None,
             description: None,
             one_of,
             title: None,
-            r#type: StringTag,
             extra: crate::JsonObject::new(),
         }
     }
@@ -6773,21 +6691,21 @@ impl ToolExecutionTaskSupport {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ToolInputSchema {
+    /// The `type` member: always `"object"`.
+    pub r#type: ObjectTag,
     /// The `$schema` member.
     ///
     /// Revisions: 2025-11-25 onwards.
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
-    /// The `type` member: always `"object"`.
-    pub r#type: ObjectTag,
     /// The `properties` member.
     ///
-    /// Revisions: 2024-11-05 to 2025-11-25.
+    /// Revisions: 2024-11-05 to 2025-11-25. Later revisions no longer list it but still allow it (the object is open), so it is kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<std::collections::BTreeMap<String, crate::JsonObject>>,
     /// The `required` member.
     ///
-    /// Revisions: 2024-11-05 to 2025-11-25.
+    /// Revisions: 2024-11-05 to 2025-11-25. Later revisions no longer list it but still allow it (the object is open), so it is kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<Vec<String>>,
     /// Members that the schema does not define, kept as received.
@@ -6811,17 +6729,17 @@ pub struct ToolOutputSchema {
     pub schema: Option<String>,
     /// The `properties` member.
     ///
-    /// Revisions: 2025-06-18 to 2025-11-25.
+    /// Revisions: 2025-06-18 to 2025-11-25. Later revisions no longer list it but still allow it (the object is open), so it is kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<std::collections::BTreeMap<String, crate::JsonObject>>,
     /// The `required` member.
     ///
-    /// Revisions: 2025-06-18 to 2025-11-25.
+    /// Revisions: 2025-06-18 to 2025-11-25. Later revisions no longer list it but still allow it (the object is open), so it is kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<Vec<String>>,
-    /// The `type` member: always `"object"`.
+    /// The `type` member: `"object"` where the schema fixes it.
     ///
-    /// Revisions: 2025-06-18 to 2025-11-25.
+    /// Revisions: 2025-06-18 to 2025-11-25. Later revisions no longer list it but still allow it (the object is open), so it is kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Members that the schema does not define, kept as received.
@@ -6835,6 +6753,10 @@ pub struct ToolOutputSchema {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ToolResultContent {
+    /// The `type` member: always `"tool_result"`.
+    ///
+    /// Revisions: 2025-11-25 onwards.
+    pub r#type: ToolResultTag,
     /// Optional metadata about the tool result. Clients SHOULD preserve this field when
     /// including tool results in subsequent sampling requests to enable caching optimizations.
     ///
@@ -6875,10 +6797,6 @@ pub struct ToolResultContent {
     /// Revisions: 2025-11-25 onwards.
     #[serde(rename = "toolUseId")]
     pub tool_use_id: String,
-    /// The `type` member: always `"tool_result"`.
-    ///
-    /// Revisions: 2025-11-25 onwards.
-    pub r#type: ToolResultTag,
     /// Members that the schema does not define, kept as received.
     #[serde(flatten)]
     pub extra: crate::JsonObject,
@@ -6888,12 +6806,12 @@ impl ToolResultContent {
     /// Creates the value from its required members, in schema order; optional members are unset.
     pub fn new(content: Vec<ContentBlock>, tool_use_id: impl Into<String>) -> Self {
         ToolResultContent {
+            r#type: ToolResultTag,
             meta: None,
             content,
             is_error: None,
             structured_content: None,
             tool_use_id: tool_use_id.into(),
-            r#type: ToolResultTag,
             extra: crate::JsonObject::new(),
         }
     }
@@ -6905,6 +6823,10 @@ impl ToolResultContent {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ToolUseContent {
+    /// The `type` member: always `"tool_use"`.
+    ///
+    /// Revisions: 2025-11-25 onwards.
+    pub r#type: ToolUseTag,
     /// Optional metadata about the tool use. Clients SHOULD preserve this field when
     /// including tool uses in subsequent sampling requests to enable caching optimizations.
     ///
@@ -6925,10 +6847,6 @@ pub struct ToolUseContent {
     ///
     /// Revisions: 2025-11-25 onwards.
     pub name: String,
-    /// The `type` member: always `"tool_use"`.
-    ///
-    /// Revisions: 2025-11-25 onwards.
-    pub r#type: ToolUseTag,
     /// Members that the schema does not define, kept as received.
     #[serde(flatten)]
     pub extra: crate::JsonObject,
@@ -6938,11 +6856,11 @@ impl ToolUseContent {
     /// Creates the value from its required members, in schema order; optional members are unset.
     pub fn new(id: impl Into<String>, input: crate::JsonObject, name: impl Into<String>) -> Self {
         ToolUseContent {
+            r#type: ToolUseTag,
             meta: None,
             id: id.into(),
             input,
             name: name.into(),
-            r#type: ToolUseTag,
             extra: crate::JsonObject::new(),
         }
     }
@@ -7016,6 +6934,10 @@ impl UnsupportedProtocolVersionErrorData {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UntitledMultiSelectEnumSchema {
+    /// The `type` member: always `"array"`.
+    ///
+    /// Revisions: 2025-11-25 onwards.
+    pub r#type: ArrayTag,
     /// Optional default value.
     ///
     /// Revisions: 2025-11-25 onwards.
@@ -7045,10 +6967,6 @@ pub struct UntitledMultiSelectEnumSchema {
     /// Revisions: 2025-11-25 onwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// The `type` member: always `"array"`.
-    ///
-    /// Revisions: 2025-11-25 onwards.
-    pub r#type: ArrayTag,
     /// Members that the schema does not define, kept as received.
     #[serde(flatten)]
     pub extra: crate::JsonObject,
@@ -7058,13 +6976,13 @@ impl UntitledMultiSelectEnumSchema {
     /// Creates the value from its required members, in schema order; optional members are unset.
     pub fn new(items: UntitledMultiSelectEnumSchemaItems) -> Self {
         UntitledMultiSelectEnumSchema {
+            r#type: ArrayTag,
             default: None,
             description: None,
             items,
             max_items: None,
             min_items: None,
             title: None,
-            r#type: ArrayTag,
             extra: crate::JsonObject::new(),
         }
     }
@@ -7076,14 +6994,14 @@ impl UntitledMultiSelectEnumSchema {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UntitledMultiSelectEnumSchemaItems {
-    /// Array of enum values to choose from.
-    ///
-    /// Revisions: 2025-11-25 onwards.
-    pub r#enum: Vec<String>,
     /// The `type` member: always `"string"`.
     ///
     /// Revisions: 2025-11-25 onwards.
     pub r#type: StringTag,
+    /// Array of enum values to choose from.
+    ///
+    /// Revisions: 2025-11-25 onwards.
+    pub r#enum: Vec<String>,
     /// Members that the schema does not define, kept as received.
     #[serde(flatten)]
     pub extra: crate::JsonObject,
@@ -7093,8 +7011,8 @@ impl UntitledMultiSelectEnumSchemaItems {
     /// Creates the value from its required members, in schema order; optional members are unset.
     pub fn new(r#enum: Vec<String>) -> Self {
         UntitledMultiSelectEnumSchemaItems {
-            r#enum,
             r#type: StringTag,
+            r#enum,
             extra: crate::JsonObject::new(),
         }
     }
@@ -7106,6 +7024,10 @@ impl UntitledMultiSelectEnumSchemaItems {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UntitledSingleSelectEnumSchema {
+    /// The `type` member: always `"string"`.
+    ///
+    /// Revisions: 2025-11-25 onwards.
+    pub r#type: StringTag,
     /// Optional default value.
     ///
     /// Revisions: 2025-11-25 onwards.
@@ -7125,10 +7047,6 @@ pub struct UntitledSingleSelectEnumSchema {
     /// Revisions: 2025-11-25 onwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// The `type` member: always `"string"`.
-    ///
-    /// Revisions: 2025-11-25 onwards.
-    pub r#type: StringTag,
     /// Members that the schema does not define, kept as received.
     #[serde(flatten)]
     pub extra: crate::JsonObject,
@@ -7138,11 +7056,11 @@ impl UntitledSingleSelectEnumSchema {
     /// Creates the value from its required members, in schema order; optional members are unset.
     pub fn new(r#enum: Vec<String>) -> Self {
         UntitledSingleSelectEnumSchema {
+            r#type: StringTag,
             default: None,
             description: None,
             r#enum,
             title: None,
-            r#type: StringTag,
             extra: crate::JsonObject::new(),
         }
     }

@@ -79,9 +79,20 @@ pub(crate) fn bench_server_package(metadata: &serde_json::Value) -> Option<Strin
     })
 }
 
-/// Builds everything; returns whether our `bench-server` exists (and so was
-/// built).
-pub(crate) fn build_all(root: &Path, target_dir: &Path) -> Result<bool, Error> {
+/// What became of our `bench-server` example.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Ours {
+    /// Built.
+    Built,
+    /// No workspace member has it (yet).
+    Absent,
+    /// Its build failed (the workspace may be mid-edit); the message says so.
+    Failed(String),
+}
+
+/// Builds everything. The comparison servers must build; our example may be
+/// absent or fail to build, which the caller decides about.
+pub(crate) fn build_all(root: &Path, target_dir: &Path) -> Result<Ours, Error> {
     for (manifest, what) in EXTERNAL {
         let mut command = cargo();
         command
@@ -106,7 +117,7 @@ pub(crate) fn build_all(root: &Path, target_dir: &Path) -> Result<bool, Error> {
     let metadata: serde_json::Value = serde_json::from_slice(&metadata.stdout)?;
     let Some(package) = bench_server_package(&metadata) else {
         eprintln!("bench: no workspace member has a `bench-server` example yet; skipping it");
-        return Ok(false);
+        return Ok(Ours::Absent);
     };
     let mut command = cargo();
     command
@@ -121,8 +132,12 @@ pub(crate) fn build_all(root: &Path, target_dir: &Path) -> Result<bool, Error> {
         ])
         .arg("--target-dir")
         .arg(target_dir);
-    run(command, &format!("{package}'s bench-server example"))?;
-    Ok(true)
+    Ok(
+        match run(command, &format!("{package}'s bench-server example")) {
+            Ok(()) => Ours::Built,
+            Err(e) => Ours::Failed(e.to_string()),
+        },
+    )
 }
 
 #[cfg(test)]

@@ -3,13 +3,14 @@
 
 use super::machine::Machine;
 use super::options::Options;
-use super::report::{Results, markdown_table, results_markdown};
+use super::report::{Results, results_markdown, text_table};
 
 /// The commands a reader needs to reproduce the figures.
 const COMMANDS: &str = "\
 cargo xtask bench                       # builds everything below, runs, writes this file
 cargo xtask bench --quick               # smoke run
 cargo xtask bench --only stdio|http|memory
+cargo xtask bench --server rmcp          # only servers whose name contains \"rmcp\"
 cargo xtask bench --build-only          # what CI runs
 
 # what it builds (release, into one target directory):
@@ -43,6 +44,9 @@ fn method(options: &Options) -> String {
 - **CPU** is user + system time from `/proc/<pid>/stat` (all threads) over the
   measured window, divided by the round trips; *client CPU* is the load
   generator's, so a reader can see it is not the bottleneck.
+- **Other load %** is the CPU that everything else on the machine used
+  during the window (from `/proc/stat`, in % of one core): above ~20 the
+  figures of that row were disturbed by other work.
 - **Peak RSS** is the server's `VmHWM` at the end of the run.
 - **Pinned** runs start the server under `taskset -c 0` and pin the load
   generator to CPU 0 as well: both share one core.
@@ -67,7 +71,14 @@ fn method(options: &Options) -> String {
 - **Floors** (`bench/floor/`): `floor-stdio` parses each line with
   serde_json and writes a canned-shape result on one blocking thread;
   `floor-http` is bare hyper 1.x on a multi-threaded tokio runtime doing the
-  same per POST (JSON responses, a session id on `initialize`).",
+  same per POST (JSON responses, a session id on `initialize`).
+- **rmcp server** (`bench/rmcp-server/`): the documented pattern —
+  `#[tool_router]`/`#[tool_handler]`, `serve(stdio())` or
+  `serve(stdio_pipes())`, and `StreamableHttpService` with a
+  `LocalSessionManager` under `axum::serve`; stateful = legacy session mode,
+  stateless = `with_legacy_session_mode(false).with_json_response(true)`.
+  Accepted sockets get `TCP_NODELAY` (axum's documented `tap_io`); without
+  it every stateful call stalls ~40 ms on Nagle vs. delayed ACK.",
         text_len = super::jsonrpc::ECHO_TEXT.len(),
         every = super::jsonrpc::FULL_CHECK_EVERY,
         warmup = options.warmup.as_secs_f64(),
@@ -90,8 +101,16 @@ pub(crate) fn render(results: &Results, machine: &Machine, options: &Options) ->
             ""
         }
     ));
+    let noisy = results.noisy_runs(super::NOISY_PERCENT);
+    if noisy > 0 {
+        out.push_str(&format!(
+            "**{noisy} run(s) shared the machine with other work** (other load above \
+             {:.0}% of a core, see the last column): treat those figures with care.\n\n",
+            super::NOISY_PERCENT
+        ));
+    }
     out.push_str("## Machine\n\n");
-    out.push_str(&markdown_table(
+    out.push_str(&text_table(
         &["what", "value"],
         &[
             vec!["CPUs (`nproc`)".into(), machine.cpus.to_string()],
@@ -111,7 +130,7 @@ pub(crate) fn render(results: &Results, machine: &Machine, options: &Options) ->
             .iter()
             .map(|(name, version)| vec![name.clone(), version.clone()]),
     );
-    out.push_str(&markdown_table(&["crate", "version"], &versions));
+    out.push_str(&text_table(&["crate", "version"], &versions));
     out.push_str("\n## Method\n\n");
     out.push_str(&method(options));
     out.push_str("\n\n## Commands\n\n```sh\n");

@@ -51,6 +51,16 @@ pub(crate) struct Results {
 }
 
 impl Results {
+    /// How many throughput runs had more than `percent` % of a core of
+    /// other load on the machine.
+    pub(crate) fn noisy_runs(&self, percent: f64) -> usize {
+        self.throughput
+            .iter()
+            .flat_map(|s| &s.rows)
+            .filter(|r| matches!(&r.outcome, Outcome::Done(m) if m.other_load_percent() > percent))
+            .count()
+    }
+
     /// How many runs failed.
     pub(crate) fn failures(&self) -> usize {
         fn count<T>(sections: &[Section<T>]) -> usize {
@@ -65,8 +75,17 @@ impl Results {
 }
 
 /// Pads a Markdown table so it also reads well as plain text. The first
-/// column is left-aligned, the others right-aligned.
+/// column is left-aligned, the others right-aligned (numbers).
 pub(crate) fn markdown_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    aligned_table(header, rows, true)
+}
+
+/// Like [`markdown_table`] with every column left-aligned (text).
+pub(crate) fn text_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    aligned_table(header, rows, false)
+}
+
+fn aligned_table(header: &[&str], rows: &[Vec<String>], numeric: bool) -> String {
     let width = |column: usize| {
         rows.iter()
             .filter_map(|row| row.get(column))
@@ -82,7 +101,7 @@ pub(crate) fn markdown_table(header: &[&str], rows: &[Vec<String>]) -> String {
             .zip(&widths)
             .enumerate()
             .map(|(i, (cell, &w))| {
-                if i == 0 {
+                if i == 0 || !numeric {
                     format!("{cell:<w$}")
                 } else {
                     format!("{cell:>w$}")
@@ -96,7 +115,7 @@ pub(crate) fn markdown_table(header: &[&str], rows: &[Vec<String>]) -> String {
         .iter()
         .enumerate()
         .map(|(i, &w)| {
-            if i == 0 {
+            if i == 0 || !numeric {
                 "-".repeat(w)
             } else {
                 format!("{}:", "-".repeat(w - 1))
@@ -293,9 +312,97 @@ fn sessions_table(section: &Section<Sessions>) -> String {
     markdown_table(&header, &rows)
 }
 
-/// All result tables, each under a `###` heading.
+/// One summary line: the best figure of ours, rmcp and the floor in a
+/// section, and the ratios between them.
+fn summary_row<T>(
+    title: &str,
+    unit: &str,
+    rows: &[Row<T>],
+    key: impl Fn(&T) -> f64 + Copy,
+    higher: bool,
+    show: impl Fn(f64) -> String,
+) -> Vec<String> {
+    let ours = best(rows, Role::Ours, key, higher);
+    let rmcp = best(rows, Role::Rmcp, key, higher);
+    let floor = best(rows, Role::Floor, key, higher);
+    let cell = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), &show);
+    let ours_cell = match ours {
+        Some(v) => show(v),
+        None if rows
+            .iter()
+            .any(|r| r.role == Role::Ours && matches!(r.outcome, Outcome::NotBuilt)) =>
+        {
+            "not built".to_owned()
+        }
+        None => "—".to_owned(),
+    };
+    vec![
+        format!("{title} ({unit})"),
+        ours_cell,
+        cell(rmcp),
+        cell(floor),
+        ours.map_or_else(|| "—".to_owned(), |v| ratio(v, rmcp)),
+        ours.map_or_else(|| "—".to_owned(), |v| ratio(v, floor)),
+        rmcp.map_or_else(|| "—".to_owned(), |v| ratio(v, floor)),
+    ]
+}
+
+/// The headline figures of every section in one table: ours, rmcp's best
+/// variant, the floor, and the ratios.
+pub(crate) fn summary_table(results: &Results) -> String {
+    let header = [
+        "scenario",
+        "ours",
+        "rmcp",
+        "floor",
+        "ours × rmcp",
+        "ours × floor",
+        "rmcp × floor",
+    ];
+    let mut rows = Vec::new();
+    for s in &results.throughput {
+        rows.push(summary_row(
+            &s.title,
+            "req/s",
+            &s.rows,
+            Measurement::rps,
+            true,
+            thousands,
+        ));
+    }
+    for s in &results.startup {
+        let ms = |v: &Startup| v.median.as_secs_f64() * 1e3;
+        rows.push(summary_row(&s.title, "ms", &s.rows, ms, false, |v| {
+            format!("{v:.2}")
+        }));
+    }
+    for s in &results.idle {
+        let mib = |v: &u64| *v as f64 / 1024.0;
+        rows.push(summary_row(&s.title, "MiB", &s.rows, mib, false, |v| {
+            format!("{v:.1}")
+        }));
+    }
+    for s in &results.sessions {
+        let kib = |v: &Sessions| v.bytes_per_session() / 1024.0;
+        rows.push(summary_row(
+            &s.title,
+            "KiB/session",
+            &s.rows,
+            kib,
+            false,
+            |v| format!("{v:.1}"),
+        ));
+    }
+    markdown_table(&header, &rows)
+}
+
+/// All result tables, each under a `###` heading, after the summary.
 pub(crate) fn results_markdown(results: &Results) -> String {
     let mut out = String::new();
+    out.push_str(&format!(
+        "### Summary (best variant of each; req/s higher is better, the rest lower)\n\n{}\n",
+        summary_table(results)
+    ));
     let mut add = |title: &str, table: String| {
         out.push_str(&format!("### {title}\n\n{table}\n"));
     };
@@ -356,6 +463,8 @@ mod tests {
         assert_eq!(lines[1], "| ----------- | -----: |");
         assert_eq!(lines[2], "| a           |      1 |");
         assert_eq!(lines[3], "| longer name | 12,345 |");
+        let text = text_table(&["k", "value"], &[vec!["a".into(), "b".into()]]);
+        assert_eq!(text, "| k   | value |\n| --- | ----- |\n| a   | b     |\n");
     }
 
     #[test]
@@ -402,7 +511,15 @@ mod tests {
             ..Results::default()
         };
         assert_eq!(results.failures(), 1);
-        assert!(results_markdown(&results).starts_with("### t\n\n| server"));
+        let all = results_markdown(&results);
+        assert!(all.contains("\n### t\n\n| server"), "{all}");
+        let summary = summary_table(&results);
+        let line = summary.lines().nth(2).unwrap();
+        assert!(line.starts_with("| t (req/s) |"), "{line}");
+        // ours 30,000 (best of ours), rmcp 20,000, floor 60,000.
+        for cell in ["30,000", "20,000", "60,000", "1.50×", "0.50×", "0.33×"] {
+            assert!(line.contains(cell), "{cell} in {line}");
+        }
     }
 
     #[test]

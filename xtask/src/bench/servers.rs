@@ -32,12 +32,28 @@ pub(crate) struct Target {
     /// stdio targets: all the arguments; HTTP targets: the arguments that
     /// come before `<addr> stateful|stateless`.
     pub(crate) args: Vec<&'static str>,
+    /// Set when the binary must not be run even if it exists: absent from
+    /// the workspace, or its build just failed (a stale binary is not ours).
+    pub(crate) unavailable: Option<Unavailable>,
+}
+
+/// Why a target is not run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Unavailable {
+    /// There is no binary.
+    NotBuilt,
+    /// Building it failed.
+    BuildFailed(String),
 }
 
 impl Target {
-    /// Whether the binary exists.
-    pub(crate) fn is_built(&self) -> bool {
-        self.program.is_file()
+    /// Why it cannot be run, if it cannot.
+    pub(crate) fn unavailable(&self) -> Option<Unavailable> {
+        match &self.unavailable {
+            Some(why) => Some(why.clone()),
+            None if !self.program.is_file() => Some(Unavailable::NotBuilt),
+            None => None,
+        }
     }
 }
 
@@ -63,6 +79,7 @@ pub(crate) fn catalogue(target_dir: &Path) -> Catalogue {
         role,
         program: program.clone(),
         args: args.to_vec(),
+        unavailable: None,
     };
     Catalogue {
         stdio: vec![

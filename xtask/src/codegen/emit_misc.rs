@@ -67,7 +67,10 @@ pub(crate) fn revisioned(model: &Model, header: &str) -> String {
                     }
                 }
                 if t.revisions != ALL && !body.is_empty() {
-                    let guard = format!("if !{}.contains(version) {{\nreturn;\n}}\n", bits(t.revisions));
+                    let guard = format!(
+                        "if !{}.contains(version) {{\nreturn;\n}}\n",
+                        bits(t.revisions)
+                    );
                     body.insert_str(0, &guard);
                 }
             }

@@ -21,7 +21,7 @@ pub(crate) fn emit(model: &Model, header: &str) -> String {
     let defaults = default_structs(model);
     for t in model.types.values() {
         match &t.kind {
-            Kind::Struct(s) => emit_struct(&mut out, t, s, model, &defaults),
+            Kind::Struct(s) => emit_struct(&mut out, t, s, &defaults),
             Kind::Enum(e) => emit_enum(&mut out, t, e),
             Kind::Union(u) => emit_union(&mut out, t, u, model),
             Kind::Alias(a) => {
@@ -99,21 +99,27 @@ pub(crate) fn field_type(f: &Field) -> String {
     }
 }
 
-fn field_doc(f: &Field) -> String {
+fn field_doc(f: &Field, type_revisions: u8) -> String {
     let fallback = match &f.const_value {
-        Some(v) => format!("The `{}` member: always `{v:?}`.", f.json),
+        Some(v) if matches!(f.ty, TypeRef::Tag(_)) => {
+            format!("The `{}` member: always `{v:?}`.", f.json)
+        }
+        Some(v) => format!(
+            "The `{}` member: `{v:?}` where the schema fixes it.",
+            f.json
+        ),
         None => format!("The `{}` member.", f.json),
     };
-    item_doc(f.doc.as_deref(), &fallback, f.revisions)
+    let mut doc = item_doc(f.doc.as_deref(), &fallback, f.revisions);
+    let first = f.revisions & f.revisions.wrapping_neg();
+    let after_first = !(first.wrapping_shl(1).wrapping_sub(1));
+    if f.ty != TypeRef::Meta && f.defined & type_revisions & !f.revisions & after_first != 0 {
+        doc.push_str(" Later revisions no longer list it but still allow it (the object is open), so it is kept.");
+    }
+    doc
 }
 
-fn emit_struct(
-    out: &mut String,
-    t: &TypeDef,
-    s: &Struct,
-    _model: &Model,
-    defaults: &BTreeSet<String>,
-) {
+fn emit_struct(out: &mut String, t: &TypeDef, s: &Struct, defaults: &BTreeSet<String>) {
     doc_lines(
         out,
         &item_doc(
@@ -134,7 +140,7 @@ fn emit_struct(
     out.push_str(DERIVE_SCHEMA);
     let _ = writeln!(out, "pub struct {} {{", t.name);
     for f in &s.fields {
-        doc_lines(out, &field_doc(f));
+        doc_lines(out, &field_doc(f, t.revisions));
         let mut attrs = Vec::new();
         if f.json != f.rust.trim_start_matches("r#") {
             attrs.push(format!("rename = {:?}", f.json));
@@ -283,6 +289,7 @@ fn emit_union(out: &mut String, t: &TypeDef, u: &Union, model: &Model) {
     }
     out.push_str("}\n}\n}\n\n");
 
+    let mut after = String::new();
     let _ = writeln!(out, "impl<'de> serde::Deserialize<'de> for {} {{", t.name);
     out.push_str("fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {\n");
     match &u.style {
@@ -295,42 +302,38 @@ fn emit_union(out: &mut String, t: &TypeDef, u: &Union, model: &Model) {
             out.push_str("crate::de::OneOrMany::One(v) => Self::One(v),\ncrate::de::OneOrMany::Many(v) => Self::Many(v),\n})\n");
         }
         UnionStyle::Discriminated { key, fallback } => {
-            let noun = noun(&t.name);
-            out.push_str("let value = serde_json::Value::deserialize(deserializer)?;\n");
+            out.push_str("crate::de::tagged(deserializer)\n");
+            let quoted = |f: &dyn Fn(&super::model::Variant) -> String| {
+                u.variants
+                    .iter()
+                    .map(|v| format!("{:?}", f(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             let _ = writeln!(
-                out,
-                "let index = match crate::de::tag(&value, {noun:?}, {key:?}).map_err(crate::de::custom::<D::Error, String>)? {{"
+                after,
+                "impl crate::de::Tagged for {name} {{\nconst NAME: &'static str = {name:?};\nconst NOUN: &'static str = {noun:?};\nconst KEY: &'static str = {key:?};\nconst TAGS: &'static [&'static str] = &[{tags}];\nconst VARIANTS: &'static [&'static str] = &[{names}];\nconst FALLBACK: Option<usize> = {fallback:?};\n",
+                name = t.name,
+                noun = noun(&t.name),
+                tags = quoted(&|v| v.tag.clone().unwrap_or_default()),
+                names = quoted(&|v| v.name.clone()),
             );
+            after.push_str("fn variant<'de, D: serde::Deserializer<'de>>(index: usize, deserializer: D) -> Result<Self, D::Error> {\nmatch index {\n");
+            let last = u.variants.len() - 1;
             for (i, v) in u.variants.iter().enumerate() {
+                let pat = if i == last {
+                    "_".to_owned()
+                } else {
+                    i.to_string()
+                };
                 let _ = writeln!(
-                    out,
-                    "Some({:?}) => {i},",
-                    v.tag.as_deref().unwrap_or_default()
+                    after,
+                    "{pat} => {}::deserialize(deserializer).map(Self::{}),",
+                    deserialize_path(&v.ty),
+                    v.name
                 );
             }
-            let tags: Vec<String> = u
-                .variants
-                .iter()
-                .map(|v| format!("{:?}", v.tag.as_deref().unwrap_or_default()))
-                .collect();
-            let _ = writeln!(
-                out,
-                "Some(other) => return Err(crate::de::custom(crate::de::unknown_tag({noun:?}, {key:?}, other, &[{}]))),",
-                tags.join(", ")
-            );
-            match fallback {
-                Some(i) => {
-                    let _ = writeln!(out, "None => {i},");
-                }
-                None => {
-                    let _ = writeln!(
-                        out,
-                        "None => return Err(crate::de::custom(crate::de::missing_tag({noun:?}, {key:?}))),"
-                    );
-                }
-            }
-            out.push_str("};\n");
-            emit_variant_dispatch(out, t, u);
+            after.push_str("}\n}\n}\n\n");
         }
         UnionStyle::Untagged => {
             out.push_str("let value = serde_json::Value::deserialize(deserializer)?;\n");
@@ -339,17 +342,46 @@ fn emit_union(out: &mut String, t: &TypeDef, u: &Union, model: &Model) {
                 let _ = writeln!(out, "{},", shape(&v.ty, model));
             }
             out.push_str("];\n");
+            let names: Vec<String> = u.variants.iter().map(|v| format!("{:?}", v.name)).collect();
+            let _ = writeln!(out, "const NAMES: &[&str] = &[{}];", names.join(", "));
+            // Ambiguous shapes are tried in order by reference; the last candidate takes the value.
+            let _ = writeln!(
+                out,
+                "fn variant<'v, V: serde::Deserializer<'v, Error = serde_json::Error>>(index: usize, v: V) -> Result<{}, serde_json::Error> {{\nmatch index {{",
+                t.name
+            );
+            let last = u.variants.len() - 1;
+            for (i, v) in u.variants.iter().enumerate() {
+                let pat = if i == last {
+                    "_".to_owned()
+                } else {
+                    i.to_string()
+                };
+                let _ = writeln!(
+                    out,
+                    "{pat} => {}::deserialize(v).map({}::{}),",
+                    deserialize_path(&v.ty),
+                    t.name,
+                    v.name
+                );
+            }
+            out.push_str("}\n}\n");
             let expected: Vec<String> = u.variants.iter().map(|v| v.ty.rust()).collect();
             let _ = writeln!(
                 out,
-                "let Some(index) = crate::de::pick(&value, SHAPES) else {{\nreturn Err(crate::de::custom(crate::de::no_variant({:?}, &value, {:?})));\n}};",
+                "let mask = crate::de::candidates(&value, SHAPES);\nif mask == 0 {{\nreturn Err(crate::de::custom(crate::de::no_variant({:?}, &value, {:?})));\n}}",
                 t.name,
                 expected.join(" | ")
             );
-            emit_variant_dispatch(out, t, u);
+            let _ = writeln!(
+                out,
+                "let last = 63 - mask.leading_zeros() as usize;\nfor index in (0..last).filter(|i| mask & (1 << i) != 0) {{\nif let Ok(v) = variant(index, &value) {{\nreturn Ok(v);\n}}\n}}\nvariant(last, value).map_err(|e| crate::de::custom(crate::de::invalid_variant({:?}, NAMES[last], e)))",
+                t.name
+            );
         }
     }
     out.push_str("}\n}\n\n");
+    out.push_str(&after);
 
     // From each variant type that appears once.
     for v in &u.variants {
@@ -367,31 +399,9 @@ fn emit_union(out: &mut String, t: &TypeDef, u: &Union, model: &Model) {
     }
 }
 
-/// `match index { 0 => A::deserialize(value).map(Self::A), ... }` with errors naming the variant.
-fn emit_variant_dispatch(out: &mut String, t: &TypeDef, u: &Union) {
-    out.push_str("match index {\n");
-    let last = u.variants.len() - 1;
-    for (i, v) in u.variants.iter().enumerate() {
-        let pat = if i == last {
-            "_".to_owned()
-        } else {
-            i.to_string()
-        };
-        let ty = match &v.ty {
-            TypeRef::Vec(inner) => format!("Vec::<{}>", inner.rust()),
-            TypeRef::Map(inner) => {
-                format!("std::collections::BTreeMap::<String, {}>", inner.rust())
-            }
-            other => format!("<{}>", other.rust()),
-        };
-        let _ = writeln!(
-            out,
-            "{pat} => {ty}::deserialize(value).map(Self::{var}).map_err(|e| crate::de::custom(crate::de::invalid_variant({name:?}, {var:?}, e))),",
-            var = v.name,
-            name = t.name
-        );
-    }
-    out.push_str("}\n");
+/// The path to call `deserialize` on for a type (`<TextContent as serde::Deserialize>`).
+fn deserialize_path(ty: &TypeRef) -> String {
+    format!("<{} as serde::Deserialize>", ty.rust())
 }
 
 /// The `crate::de::Shape` of an untagged union variant.
@@ -414,10 +424,32 @@ fn shape(ty: &TypeRef, model: &Model) -> String {
                             .filter(|f| !f.optional)
                             .map(|f| format!("{:?}", f.json))
                             .collect();
+                        // Required members with a fixed set of strings tell variants apart.
+                        let tags: Vec<String> = s
+                            .fields
+                            .iter()
+                            .filter(|f| !f.optional)
+                            .filter_map(|f| {
+                                let values: Vec<String> = match &f.ty {
+                                    TypeRef::Tag(_) => {
+                                        vec![format!("{:?}", f.const_value.as_deref()?)]
+                                    }
+                                    TypeRef::Named(n) => match &model.types.get(n)?.kind {
+                                        Kind::Enum(e) => {
+                                            e.values.iter().map(|(v, _)| format!("{v:?}")).collect()
+                                        }
+                                        _ => return None,
+                                    },
+                                    _ => return None,
+                                };
+                                Some(format!("({:?}, &[{}])", f.json, values.join(", ")))
+                            })
+                            .collect();
                         return format!(
-                            "crate::de::Shape::Object {{ known: &[{}], required: &[{}] }}",
+                            "crate::de::Shape::Object {{ known: &[{}], required: &[{}], tags: &[{}] }}",
                             known.join(", "),
-                            required.join(", ")
+                            required.join(", "),
+                            tags.join(", ")
                         );
                     }
                     Kind::Enum(_) => return "crate::de::Shape::String".into(),

@@ -10,13 +10,16 @@
 //! `CallToolRequestParams`). Building a site can add occurrences to other
 //! sites, so the builder runs to a fixpoint; the last pass's types are final.
 
+mod enums;
+mod unions;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
 use super::model::{
-    Enum, Field, IdMode, Kind, Message, MessageKind, Model, Struct, TypeDef, TypeRef, Union,
-    UnionStyle, Variant, enum_variant, field_name, pascal, strip_common, tag_name, type_name,
+    Field, IdMode, Kind, Message, MessageKind, Model, Struct, TypeDef, TypeRef, field_name, pascal,
+    tag_name, type_name,
 };
 use super::schema::{
     ALL, ObjectView, Schemas, bit, description, is_inline_object, ref_name, type_names,
@@ -233,53 +236,6 @@ impl<'s> Builder<'s> {
         Ok(())
     }
 
-    /// Records every inline string enum by member name and values, so that
-    /// one shared by several definitions gets the member's name.
-    fn scan_inline_enums(&mut self) {
-        fn walk(
-            node: &Value,
-            member: Option<&str>,
-            def: &str,
-            out: &mut BTreeMap<(String, Vec<String>), BTreeSet<String>>,
-        ) {
-            match node {
-                Value::Object(map) => {
-                    if let (Some(m), Some(values)) =
-                        (member, map.get("enum").and_then(Value::as_array))
-                    {
-                        let mut vals: Vec<String> = values
-                            .iter()
-                            .filter_map(Value::as_str)
-                            .map(String::from)
-                            .collect();
-                        vals.sort();
-                        out.entry((m.to_owned(), vals))
-                            .or_default()
-                            .insert(def.to_owned());
-                    }
-                    for (k, v) in map {
-                        if k == "properties" {
-                            if let Some(props) = v.as_object() {
-                                for (name, schema) in props {
-                                    walk(schema, Some(name), def, out);
-                                }
-                            }
-                        } else {
-                            walk(v, member, def, out);
-                        }
-                    }
-                }
-                Value::Array(items) => items.iter().for_each(|i| walk(i, member, def, out)),
-                _ => {}
-            }
-        }
-        for rev in &self.schemas.revs {
-            for (def, node) in &rev.defs {
-                walk(node, None, def, &mut self.inline_enums);
-            }
-        }
-    }
-
     fn add(&mut self, name: &str, kind: SiteKind, occ: Vec<Occ<'s>>) {
         self.adds.push(Add {
             name: name.to_owned(),
@@ -339,7 +295,7 @@ impl<'s> Builder<'s> {
         let kind = match kind {
             SiteKind::Struct => Kind::Struct(self.build_struct(name, &occ)?),
             SiteKind::Union => Kind::Union(self.build_union(name, &occ)?),
-            SiteKind::Enum => Kind::Enum(build_enum(name, &occ)?),
+            SiteKind::Enum => Kind::Enum(enums::build_enum(name, &occ)?),
             SiteKind::Alias => Kind::Alias(self.decide(&format!("{name}Value"), "", &occ)),
             SiteKind::Message(k) => {
                 let message = self.build_message(name, k, &occ, revisions, doc)?;
@@ -471,6 +427,9 @@ impl<'s> Builder<'s> {
                 doc,
             });
         }
+        // Discriminators first: they read well, and a reader that streams
+        // (like `crate::de::tagged`) sees them before the other members.
+        fields.sort_by_key(|f| !matches!(f.ty, TypeRef::Tag(_)));
         let mut seen = BTreeSet::new();
         for f in &fields {
             if f.rust == "extra" || !seen.insert(f.rust.clone()) {
@@ -594,244 +553,6 @@ impl<'s> Builder<'s> {
         }
     }
 
-    /// The name of an inline string enum: an existing definition with the
-    /// same values, the member's own name when several definitions share
-    /// it, or `Parent` + `Member`.
-    fn enum_name(&self, hint: &str, member: &str, values: &[Value]) -> String {
-        let mut vals: Vec<String> = values
-            .iter()
-            .filter_map(Value::as_str)
-            .map(String::from)
-            .collect();
-        vals.sort();
-        for (name, site) in &self.sites {
-            if site.kind == SiteKind::Enum && site.def.is_some() {
-                if let Some(node) = site.occ.last() {
-                    let mut theirs: Vec<String> = node.1["enum"]
-                        .as_array()
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(Value::as_str)
-                                .map(String::from)
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    theirs.sort();
-                    if theirs == vals {
-                        return name.clone();
-                    }
-                }
-            }
-        }
-        let shared = self
-            .inline_enums
-            .get(&(member.to_owned(), vals))
-            .is_some_and(|defs| defs.len() > 1);
-        let own = pascal(member);
-        if shared && !own.is_empty() && self.sites.get(&own).is_none_or(|s| s.def.is_none()) {
-            own
-        } else {
-            hint.to_owned()
-        }
-    }
-
-    /// The variant of union definition `def` whose discriminator is optional
-    /// (the one an older revision's inline shape corresponds to).
-    fn fallback_variant(&self, def: &str) -> Option<String> {
-        let schemas = self.schemas;
-        let rev = (0..schemas.revs.len())
-            .rev()
-            .find(|r| schemas.def(*r, def).is_some())?;
-        let members = union_members(schemas.def(rev, def)?)?;
-        for key in DISCRIMINATORS {
-            let consts: Vec<(String, Option<(&str, bool)>)> = members
-                .iter()
-                .filter_map(ref_name)
-                .map(|m| {
-                    (
-                        m.to_owned(),
-                        schemas
-                            .def(rev, m)
-                            .and_then(|n| schemas.object_view(rev, n).const_of(key)),
-                    )
-                })
-                .collect();
-            if consts.len() == members.len() && consts.iter().all(|c| c.1.is_some()) {
-                let optional: Vec<&String> = consts
-                    .iter()
-                    .filter(|c| c.1.is_some_and(|v| !v.1))
-                    .map(|c| &c.0)
-                    .collect();
-                if let [one] = optional[..] {
-                    return Some(canonical(one));
-                }
-            }
-        }
-        None
-    }
-
-    fn build_union(&mut self, name: &str, occ: &[Occ<'s>]) -> Result<Union, Error> {
-        let schemas = self.schemas;
-        let &(rev, node) = occ
-            .iter()
-            .rev()
-            .find(|o| union_members(o.1).is_some() || type_names(o.1).len() > 1)
-            .ok_or_else(|| format!("codegen: union `{name}` has no members"))?;
-        let members: &'s [Value] = match union_members(node) {
-            Some(m) => m,
-            None => std::slice::from_ref(node),
-        };
-        // `X | X[]`, also when the schema spells X out as the members of a union definition.
-        let refs: BTreeSet<&str> = members.iter().filter_map(ref_name).collect();
-        let arrays: Vec<&Value> = members
-            .iter()
-            .filter(|m| type_names(m) == ["array"])
-            .collect();
-        if let [array] = arrays[..] {
-            if let Some(item) = array.get("items").and_then(ref_name) {
-                let item_members: BTreeSet<&str> = schemas
-                    .def(rev, item)
-                    .and_then(union_members)
-                    .map(|m| m.iter().filter_map(ref_name).collect())
-                    .unwrap_or_default();
-                let only_refs = refs.len() + 1 == members.len();
-                if only_refs
-                    && (refs == BTreeSet::from([item])
-                        || (!refs.is_empty() && refs == item_members))
-                {
-                    let one = TypeRef::Named(canonical(item));
-                    return Ok(Union {
-                        variants: vec![
-                            Variant {
-                                name: "One".into(),
-                                ty: one.clone(),
-                                tag: None,
-                            },
-                            Variant {
-                                name: "Many".into(),
-                                ty: TypeRef::Vec(Box::new(one)),
-                                tag: None,
-                            },
-                        ],
-                        style: UnionStyle::OneOrMany,
-                    });
-                }
-            }
-        }
-        let mut variants: Vec<Variant> = Vec::new();
-        let mut variant_defs: Vec<Option<&str>> = Vec::new();
-        let primitive = |t: &str| match t {
-            "string" => Some(("String", TypeRef::String)),
-            "integer" => Some(("Integer", TypeRef::I64)),
-            "number" => Some(("Number", TypeRef::F64)),
-            "boolean" => Some(("Boolean", TypeRef::Bool)),
-            _ => None,
-        };
-        for (i, m) in members.iter().enumerate() {
-            if let Some(target) = ref_name(m) {
-                let ty = mapped(target).unwrap_or_else(|| TypeRef::Named(canonical(target)));
-                variants.push(Variant {
-                    name: canonical(target),
-                    ty,
-                    tag: None,
-                });
-                variant_defs.push(Some(target));
-                continue;
-            }
-            let types = type_names(m);
-            if types == ["array"] {
-                let items: Vec<Occ<'s>> =
-                    m.get("items").map(|i| vec![(rev, i)]).unwrap_or_default();
-                let inner = self.decide(&format!("{name}Item"), "", &items);
-                let label = match &inner {
-                    TypeRef::Named(n) => n.clone(),
-                    TypeRef::String => "String".into(),
-                    _ => "Value".into(),
-                };
-                variants.push(Variant {
-                    name: format!("{label}Array"),
-                    ty: TypeRef::Vec(Box::new(inner)),
-                    tag: None,
-                });
-                variant_defs.push(None);
-            } else if types.iter().all(|t| primitive(t).is_some()) && !types.is_empty() {
-                for t in types {
-                    let (vname, ty) = primitive(t).ok_or("primitive")?;
-                    variants.push(Variant {
-                        name: vname.into(),
-                        ty,
-                        tag: None,
-                    });
-                    variant_defs.push(None);
-                }
-            } else {
-                let ty = self.decide(&format!("{name}Variant{i}"), "", &[(rev, m)]);
-                variants.push(Variant {
-                    name: format!("Variant{i}"),
-                    ty,
-                    tag: None,
-                });
-                variant_defs.push(None);
-            }
-        }
-        // A discriminator: the same key with a distinct string const in every variant.
-        let mut style = UnionStyle::Untagged;
-        if variant_defs.iter().all(Option::is_some) && variants.len() > 1 {
-            'keys: for key in DISCRIMINATORS {
-                let mut tags = Vec::new();
-                let mut fallback = None;
-                for (i, def) in variant_defs.iter().flatten().enumerate() {
-                    let newest = (0..schemas.revs.len())
-                        .rev()
-                        .find_map(|r| schemas.def(r, def).map(|n| (r, n)));
-                    let Some((r, n)) = newest else { continue 'keys };
-                    let Some((value, required)) = schemas.object_view(r, n).const_of(key) else {
-                        continue 'keys;
-                    };
-                    if tags.contains(&value.to_owned()) {
-                        continue 'keys;
-                    }
-                    if !required {
-                        if fallback.is_some() {
-                            continue 'keys;
-                        }
-                        fallback = Some(i);
-                    }
-                    tags.push(value.to_owned());
-                }
-                if fallback.is_some() && tags.len() == 1 {
-                    continue;
-                }
-                for (v, t) in variants.iter_mut().zip(tags) {
-                    v.tag = Some(t);
-                }
-                style = UnionStyle::Discriminated {
-                    key: (*key).to_owned(),
-                    fallback,
-                };
-                break;
-            }
-        }
-        let type_names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
-        if variant_defs.iter().all(Option::is_some) {
-            match strip_common(&type_names) {
-                Some(short) => variants.iter_mut().zip(short).for_each(|(v, s)| v.name = s),
-                None => {
-                    if matches!(style, UnionStyle::Discriminated { .. }) {
-                        for v in &mut variants {
-                            v.name = enum_variant(v.tag.as_deref().unwrap_or_default());
-                        }
-                    }
-                }
-            }
-        }
-        let mut seen = BTreeSet::new();
-        if !variants.iter().all(|v| seen.insert(v.name.clone())) {
-            return Err(format!("codegen: variant names clash in `{name}`").into());
-        }
-        Ok(Union { variants, style })
-    }
-
     fn build_message(
         &mut self,
         name: &str,
@@ -907,53 +628,4 @@ fn message_kind(schemas: &Schemas, def: &str) -> Option<MessageKind> {
         _ if has_method && def.ends_with("Notification") => Some(MessageKind::Notification),
         _ => None,
     }
-}
-
-/// A string enum: the union of the values over revisions, newest order first.
-fn build_enum(name: &str, occ: &[Occ<'_>]) -> Result<Enum, Error> {
-    let mut values: Vec<String> = Vec::new();
-    for (_, node) in occ.iter().rev() {
-        for v in node
-            .get("enum")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let v = v
-                .as_str()
-                .ok_or_else(|| format!("codegen: `{name}` has a non-string value"))?;
-            if !values.iter().any(|x| x == v) {
-                values.push(v.to_owned());
-            }
-        }
-    }
-    let mut ordered = false;
-    if name == "LoggingLevel" {
-        const SEVERITY: [&str; 8] = [
-            "debug",
-            "info",
-            "notice",
-            "warning",
-            "error",
-            "critical",
-            "alert",
-            "emergency",
-        ];
-        if values.len() != SEVERITY.len() || !values.iter().all(|v| SEVERITY.contains(&v.as_str()))
-        {
-            return Err("codegen: LoggingLevel values changed; update the severity order".into());
-        }
-        values = SEVERITY.iter().map(|s| (*s).to_owned()).collect();
-        ordered = true;
-    }
-    Ok(Enum {
-        values: values
-            .into_iter()
-            .map(|v| {
-                let variant = enum_variant(&v);
-                (v, variant)
-            })
-            .collect(),
-        ordered,
-    })
 }

@@ -183,6 +183,15 @@ fn tools(server: McpServer, handle: ServerHandle<()>) -> McpServer {
                 .input_schema(json_schema_2020_12()),
             |_args: JsonObject| "ok",
         )
+        .tool(
+            ToolDef::new("test_custom_header")
+                .description("Mirrors its `region` argument into the Mcp-Param-Region header")
+                .input_schema(object(json!({
+                    "type": "object",
+                    "properties": {"region": {"type": "string", "x-mcp-header": "Region"}},
+                }))),
+            |args: JsonObject| format!("region={}", args.get("region").and_then(Value::as_str).unwrap_or("none")),
+        )
         .tool(ToolDef::new("test_reconnection").description("Answers after the client reconnects"), || async {
             tokio::time::sleep(Duration::from_millis(200)).await;
             "Reconnection test completed"
@@ -293,8 +302,15 @@ fn mrtr_tools(server: McpServer) -> McpServer {
         })
 }
 
+fn object(value: Value) -> JsonObject {
+    match value {
+        Value::Object(map) => map,
+        _ => JsonObject::new(),
+    }
+}
+
 fn json_schema_2020_12() -> JsonObject {
-    let schema = json!({
+    object(json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
         "$defs": {"address": {"$anchor": "addressDef", "type": "object", "properties": {"street": {"type": "string"}, "city": {"type": "string"}}}},
@@ -310,11 +326,7 @@ fn json_schema_2020_12() -> JsonObject {
         "then": {"required": ["phone"]},
         "else": {"required": ["email"]},
         "additionalProperties": false
-    });
-    match schema {
-        Value::Object(map) => map,
-        _ => JsonObject::new(),
-    }
+    }))
 }
 
 fn resources_and_prompts(server: McpServer) -> McpServer {

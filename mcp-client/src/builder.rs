@@ -290,8 +290,10 @@ impl ClientSessionBuilder {
     /// version, with the standalone `GET` stream and SSE resumption.
     #[cfg(feature = "http")]
     pub async fn connect_url(self, url: impl Into<String>) -> Result<ClientSession> {
-        self.connect_http(mcp_transport::http_client::StreamableHttpClient::builder(url))
-            .await
+        self.connect_http(mcp_transport::http_client::StreamableHttpClient::builder(
+            url,
+        ))
+        .await
     }
 
     /// Connects with an HTTP client set up beforehand (extra headers such as

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use mcp_lowlevel::{Peer, PeerError, RequestOptions};
+use mcp_lowlevel::{Peer, RequestOptions};
 use mcp_types::{
     ClientCapabilities, ClientCapabilitiesElicitation, ClientCapabilitiesRoots, ErrorCode,
     Implementation, InitializeRequest, InitializeRequestParams, InitializedNotification,
@@ -91,13 +91,41 @@ pub(crate) async fn negotiate(
                 ))),
             }
         }
-        VersionChoice::Fixed(v) => initialize(peer, config, callbacks, v).await,
+        VersionChoice::Fixed(v) => initialize(peer, config, callbacks, v)
+            .await
+            .map_err(refused),
         VersionChoice::Auto => {
-            match discover(peer, config, callbacks, ProtocolVersion::LATEST, false).await? {
-                Some(identity) => Ok(identity),
-                None => initialize(peer, config, callbacks, ProtocolVersion::LATEST_SESSION).await,
+            let probe = discover(peer, config, callbacks, ProtocolVersion::LATEST, false);
+            if let Some(identity) = probe.await? {
+                return Ok(identity);
+            }
+            match initialize(peer, config, callbacks, ProtocolVersion::LATEST_SESSION).await {
+                // A server slow to answer the probe may have taken it after all
+                // and now serve 2026-07-28 only: probe again, waiting longer.
+                Err(ClientError::Rpc(e)) if e.code == ErrorCode::UNSUPPORTED_PROTOCOL_VERSION => {
+                    let patient = SessionConfig {
+                        discover_timeout: config.request_timeout,
+                        ..config.clone()
+                    };
+                    let again = discover(peer, &patient, callbacks, ProtocolVersion::LATEST, true);
+                    match again.await {
+                        Ok(Some(identity)) => Ok(identity),
+                        _ => Err(refused(ClientError::Rpc(e))),
+                    }
+                }
+                other => other.map_err(refused),
             }
         }
+    }
+}
+
+/// An `initialize` the server answered with an error.
+fn refused(e: ClientError) -> ClientError {
+    match e {
+        ClientError::Rpc(e) => {
+            ClientError::Handshake(format!("the server refused `initialize`: {e}"))
+        }
+        other => other,
     }
 }
 
@@ -275,12 +303,7 @@ pub(crate) async fn initialize(
     let result = peer
         .request_with::<InitializeRequest>(params, options)
         .await
-        .map_err(|e| match e {
-            PeerError::Rpc(e) => {
-                ClientError::Handshake(format!("the server refused `initialize`: {e}"))
-            }
-            other => other.into(),
-        })?;
+        .map_err(ClientError::from)?;
     let negotiated = ProtocolVersion::parse(&result.protocol_version)
         .filter(|v| !v.is_stateless())
         .ok_or_else(|| {

@@ -4,10 +4,16 @@
 
 use std::fmt;
 
+use std::borrow::Cow;
 use std::marker::PhantomData;
 
-use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer, StringDeserializer};
-use serde::de::{self, DeserializeSeed, Deserialize, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::value::{
+    MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer, StringDeserializer,
+};
+use serde::de::{
+    self, Deserialize, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess,
+    Visitor,
+};
 use serde_json::Value;
 
 /// The name of a JSON value's kind, for error messages.
@@ -37,6 +43,8 @@ pub(crate) trait Tagged: Sized {
     const VARIANTS: &'static [&'static str];
     /// The variant to use when the discriminator is absent.
     const FALLBACK: Option<usize>;
+    /// Whether an unknown discriminator value also selects `FALLBACK`.
+    const OPEN: bool;
 
     /// Reads variant `index` from `deserializer`.
     fn variant<'de, D: Deserializer<'de>>(index: usize, deserializer: D) -> Result<Self, D::Error>;
@@ -62,7 +70,7 @@ impl<'de, T: Tagged> Visitor<'de> for TaggedVisitor<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut buffered: Vec<(String, Value)> = Vec::new();
-        let index = loop {
+        let found = loop {
             match map.next_key_seed(KeySeed(T::KEY))? {
                 Some(None) => break Some(map.next_value_seed(TagSeed::<T>(PhantomData))?),
                 Some(Some(key)) => {
@@ -72,12 +80,20 @@ impl<'de, T: Tagged> Visitor<'de> for TaggedVisitor<T> {
                 None => break None,
             }
         };
-        let (index, tag) = match (index, T::FALLBACK) {
-            (Some(i), _) => (i, Some(T::TAGS[i])),
+        let (index, tag) = match (found, T::FALLBACK) {
+            (Some((i, unknown)), _) => (
+                i,
+                Some(unknown.map_or(Cow::Borrowed(T::TAGS[i]), Cow::Owned)),
+            ),
             (None, Some(i)) => (i, None),
             (None, None) => return Err(de::Error::custom(missing_tag(T::NOUN, T::KEY))),
         };
-        let replay = Replay { buffered: buffered.into_iter(), tag: tag.map(|t| (T::KEY, t)), rest: map, pending: None };
+        let replay = Replay {
+            buffered: buffered.into_iter(),
+            tag: tag.map(|t| (T::KEY, t)),
+            rest: map,
+            pending: None,
+        };
         T::variant(index, MapAccessDeserializer::new(replay))
             .map_err(|e| de::Error::custom(invalid_variant(T::NAME, T::VARIANTS[index], e)))
     }
@@ -107,46 +123,51 @@ impl Visitor<'_> for KeySeed {
     }
 }
 
-/// The discriminator value, as the index of its variant.
+/// The discriminator value, as the index of its variant (and the value
+/// itself when an open union does not know it).
 struct TagSeed<T>(PhantomData<T>);
 
 impl<'de, T: Tagged> DeserializeSeed<'de> for TagSeed<T> {
-    type Value = usize;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+    type Value = (usize, Option<String>);
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_str(self)
     }
 }
 
 impl<T: Tagged> Visitor<'_> for TagSeed<T> {
-    type Value = usize;
+    type Value = (usize, Option<String>);
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "the {} `{}`, a string", T::NOUN, T::KEY)
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<usize, E> {
-        T::TAGS
-            .iter()
-            .position(|t| *t == v)
-            .ok_or_else(|| E::custom(unknown_tag(T::NOUN, T::KEY, v, T::TAGS)))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        match (T::TAGS.iter().position(|t| *t == v), T::FALLBACK) {
+            (Some(i), _) => Ok((i, None)),
+            (None, Some(i)) if T::OPEN => Ok((i, Some(v.to_owned()))),
+            _ => Err(E::custom(unknown_tag(T::NOUN, T::KEY, v, T::TAGS))),
+        }
     }
 }
 
 /// The members read so far, then the discriminator, then the rest of the map.
 struct Replay<A> {
     buffered: std::vec::IntoIter<(String, Value)>,
-    tag: Option<(&'static str, &'static str)>,
+    tag: Option<(&'static str, Cow<'static, str>)>,
     rest: A,
     pending: Option<Pending>,
 }
 
 /// A replayed discriminator value: a string, also to an `Option<String>`
 /// member (an optional discriminator).
-struct TagValue<E>(&'static str, PhantomData<E>);
+struct TagValue<E>(Cow<'static, str>, PhantomData<E>);
 
 impl<'de, E: de::Error> Deserializer<'de> for TagValue<E> {
     type Error = E;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
-        visitor.visit_borrowed_str(self.0)
+        match self.0 {
+            Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Cow::Owned(s) => visitor.visit_string(s),
+        }
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
@@ -162,27 +183,36 @@ impl<'de, E: de::Error> Deserializer<'de> for TagValue<E> {
 
 enum Pending {
     Value(Value),
-    Tag(&'static str),
+    Tag(Cow<'static, str>),
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<A> {
     type Error = A::Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
         if let Some((key, value)) = self.buffered.next() {
             self.pending = Some(Pending::Value(value));
-            return seed.deserialize(StringDeserializer::<A::Error>::new(key)).map(Some);
+            return seed
+                .deserialize(StringDeserializer::<A::Error>::new(key))
+                .map(Some);
         }
         if let Some((key, tag)) = self.tag.take() {
             self.pending = Some(Pending::Tag(tag));
-            return seed.deserialize(StrDeserializer::<A::Error>::new(key)).map(Some);
+            return seed
+                .deserialize(StrDeserializer::<A::Error>::new(key))
+                .map(Some);
         }
         self.rest.next_key_seed(seed)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
         match self.pending.take() {
-            Some(Pending::Value(value)) => seed.deserialize(value.into_deserializer()).map_err(de::Error::custom),
+            Some(Pending::Value(value)) => seed
+                .deserialize(value.into_deserializer())
+                .map_err(de::Error::custom),
             Some(Pending::Tag(tag)) => seed.deserialize(TagValue::<A::Error>(tag, PhantomData)),
             None => self.rest.next_value_seed(seed),
         }

@@ -6,8 +6,9 @@ use serde_json::Value;
 
 use crate::{
     AudioContent, BlobResourceContents, CallToolResult, ContentBlock, EmbeddedResource,
-    ImageContent, Implementation, InitializeResult, ProtocolVersion, ResourceLink,
-    ServerCapabilities, TextContent, TextOrBlobResourceContents, TextResourceContents,
+    ImageContent, Implementation, InitializeResult, InputRequest, InputRequiredResult,
+    ProtocolVersion, ResourceLink, ServerCapabilities, TextContent, TextOrBlobResourceContents,
+    TextResourceContents,
 };
 
 impl ContentBlock {
@@ -198,6 +199,33 @@ impl InitializeResult {
     /// The same result with instructions for the model.
     pub fn with_instructions(mut self, instructions: impl Into<String>) -> Self {
         self.instructions = Some(instructions.into());
+        self
+    }
+}
+
+impl InputRequiredResult {
+    /// The same result with one more input request under `key` (2026-07-28).
+    ///
+    /// ```
+    /// use mcp_types::{ElicitRequest, ElicitRequestFormParams, ElicitRequestFormParamsRequestedSchema, InputRequiredResult};
+    ///
+    /// let schema = ElicitRequestFormParamsRequestedSchema::new(Default::default());
+    /// let ask = ElicitRequest::new(ElicitRequestFormParams::new("Your name?", schema).into());
+    /// let r = InputRequiredResult::new("input_required").request("name", ask).with_state("step-1");
+    /// let json = serde_json::to_value(&r).unwrap();
+    /// assert_eq!(json["inputRequests"]["name"]["method"], "elicitation/create");
+    /// assert_eq!(json["requestState"], "step-1");
+    /// ```
+    pub fn request(mut self, key: impl Into<String>, request: impl Into<InputRequest>) -> Self {
+        self.input_requests
+            .get_or_insert_with(Default::default)
+            .insert(key.into(), request.into());
+        self
+    }
+
+    /// The same result with opaque state the client sends back on its retry.
+    pub fn with_state(mut self, state: impl Into<String>) -> Self {
+        self.request_state = Some(state.into());
         self
     }
 }

@@ -96,7 +96,10 @@ fn unions_name_the_problem() {
     );
     assert_err::<ContentBlock>(r#"{"text":"x"}"#, "content is missing its `type` member");
     assert_err::<ContentBlock>(r#"{"type":5}"#, "expected the content `type`, a string");
-    assert_err::<ContentBlock>(r#""text""#, "expected content object (with a `type` member)");
+    assert_err::<ContentBlock>(
+        r#""text""#,
+        "expected content object (with a `type` member)",
+    );
     assert_err::<ContentBlock>(
         r#"{"type":"text"}"#,
         "invalid ContentBlock::Text: missing field `text`",
@@ -230,7 +233,8 @@ fn json_schemas_describe_the_wire() {
 
 #[test]
 fn discriminator_may_come_anywhere() {
-    let late = r#"{"text":"x","annotations":{"priority":0.5},"custom":[1],"type":"text","_meta":{"a":1}}"#;
+    let late =
+        r#"{"text":"x","annotations":{"priority":0.5},"custom":[1],"type":"text","_meta":{"a":1}}"#;
     let ContentBlock::Text(t) = serde_json::from_str::<ContentBlock>(late).unwrap() else {
         panic!("not text");
     };
@@ -243,5 +247,32 @@ fn discriminator_may_come_anywhere() {
     assert_eq!(text, r#"{"type":"text","text":"hi"}"#);
     // From a `Value` too (a union nested in a buffered one).
     let v: serde_json::Value = serde_json::from_str(late).unwrap();
-    assert!(matches!(serde_json::from_value::<ContentBlock>(v).unwrap(), ContentBlock::Text(_)));
+    assert!(matches!(
+        serde_json::from_value::<ContentBlock>(v).unwrap(),
+        ContentBlock::Text(_)
+    ));
+}
+
+#[test]
+fn results_that_may_ask_for_input_go_by_result_type() {
+    use CallToolResultResponseResult as R;
+    let pending: R =
+        serde_json::from_str(r#"{"requestState":"s","resultType":"input_required"}"#).unwrap();
+    assert!(matches!(pending, R::InputRequired(ref p) if p.request_state.as_deref() == Some("s")));
+    let done: R = serde_json::from_str(r#"{"content":[]}"#).unwrap();
+    assert!(
+        matches!(done, R::CallTool(ref r) if r.result_type.is_none()),
+        "absent means complete"
+    );
+    let other = r#"{"resultType":"later","content":[]}"#;
+    let later: R = serde_json::from_str(other).unwrap();
+    assert!(matches!(later, R::CallTool(ref r) if r.result_type.as_deref() == Some("later")));
+    assert_eq!(
+        serde_json::to_value(&later).unwrap(),
+        serde_json::from_str::<serde_json::Value>(other).unwrap()
+    );
+    assert_err::<R>(
+        r#"{"resultType":"complete"}"#,
+        "invalid CallToolResultResponseResult::CallTool: missing field `content`",
+    );
 }

@@ -103,7 +103,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .with_json_response(!stateful);
             let service: StreamableHttpService<BenchServer, LocalSessionManager> =
                 StreamableHttpService::new(
-                    || Ok(BenchServer::new()),
+                    {
+                        let prototype = BenchServer::new();
+                        move || Ok(prototype.clone())
+                    },
                     Arc::new(LocalSessionManager::default()),
                     config,
                 );

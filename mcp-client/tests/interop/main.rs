@@ -30,7 +30,10 @@ fn run(command: &mut Command) -> bool {
     match command.output() {
         Ok(out) if out.status.success() => true,
         Ok(out) => {
-            eprintln!("{command:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+            eprintln!(
+                "{command:?} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             false
         }
         Err(e) => {
@@ -44,8 +47,17 @@ fn run(command: &mut Command) -> bool {
 fn python_with_mcp() -> Option<PathBuf> {
     let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
     let venv = interop_dir().join("py");
-    let python = venv.join(if cfg!(windows) { "Scripts/python.exe" } else { "bin/python" });
-    let has_mcp = |p: &Path| Command::new(p).args(["-c", "import mcp.server.mcpserver"]).output().is_ok_and(|o| o.status.success());
+    let python = venv.join(if cfg!(windows) {
+        "Scripts/python.exe"
+    } else {
+        "bin/python"
+    });
+    let has_mcp = |p: &Path| {
+        Command::new(p)
+            .args(["-c", "import mcp.server.mcpserver"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
     if python.exists() && has_mcp(&python) {
         return Some(python);
     }
@@ -76,8 +88,11 @@ fn server_everything() -> Option<PathBuf> {
 }
 
 const PYTHON_SERVER: &str = r#"
+from typing import Annotated
+
+from mcp_types import CreateMessageResult, ListRootsResult, SamplingMessage, TextContent
 from pydantic import BaseModel
-from mcp.server.mcpserver import MCPServer, Context
+from mcp.server.mcpserver import MCPServer, Elicit, ListRoots, Resolve, Sample
 
 server = MCPServer("py-interop", instructions="A Python server.")
 
@@ -89,11 +104,28 @@ def add(a: int, b: int) -> int:
 class Person(BaseModel):
     name: str = "nobody"
 
+def ask_person() -> Elicit[Person]:
+    return Elicit("What is your name?", Person)
+
+def ask_model() -> Sample:
+    return Sample([SamplingMessage(role="user", content=TextContent(type="text", text="hi"))], max_tokens=10)
+
+def ask_roots() -> ListRoots:
+    return ListRoots()
+
 @server.tool()
-async def ask_name(ctx: Context) -> str:
+async def ask_name(person: Annotated[Person, Resolve(ask_person)]) -> str:
     """Asks the user for a name."""
-    result = await ctx.elicit("What is your name?", Person)
-    return f"{result.action}:{result.data.name if result.data else '-'}"
+    return f"accept:{person.name}"
+
+@server.tool()
+async def ask_all(
+    person: Annotated[Person, Resolve(ask_person)],
+    sampled: Annotated[CreateMessageResult, Resolve(ask_model)],
+    roots: Annotated[ListRootsResult, Resolve(ask_roots)],
+) -> str:
+    """Asks for a name, a sample and the roots."""
+    return f"{person.name}|{sampled.content.text}|{len(roots.roots)}"
 
 @server.resource("test://hello")
 def hello() -> str:
@@ -107,7 +139,12 @@ server.run()
 "#;
 
 fn first_text(result: &mcp_types::CallToolResult) -> String {
-    result.content.first().and_then(|c| c.as_text()).unwrap_or_default().to_owned()
+    result
+        .content
+        .first()
+        .and_then(|c| c.as_text())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[tokio::test]
@@ -118,28 +155,57 @@ async fn python_sdk_server() {
     };
     let script = interop_dir().join("py_server.py");
     std::fs::write(&script, PYTHON_SERVER).unwrap();
-    for choice in [VersionChoice::Auto, VersionChoice::Fixed(ProtocolVersion::V2025_11_25), VersionChoice::Fixed(ProtocolVersion::V2025_03_26)] {
+    for choice in [
+        VersionChoice::Auto,
+        VersionChoice::Fixed(ProtocolVersion::V2025_11_25),
+        VersionChoice::Fixed(ProtocolVersion::V2025_03_26),
+    ] {
         let session = ClientSession::builder()
             .protocol_version(choice)
             .request_timeout(Duration::from_secs(30))
             .elicitation(|request| async move {
-                Ok(accept_with_defaults(&request, [("name".to_owned(), ElicitResultContentValue::String("Ada".into()))]))
+                Ok(accept_with_defaults(
+                    &request,
+                    [(
+                        "name".to_owned(),
+                        ElicitResultContentValue::String("Ada".into()),
+                    )],
+                ))
             })
-            .spawn_with(ChildProcess::builder(&python).arg(&script).stderr(Stderr::Null))
+            .sampling(|_request| async { Ok(sampled_text("rust-model", "sampled by rust")) })
+            .roots(|| async {
+                Ok(vec![
+                    serde_json::from_value(json!({"uri": "file:///tmp"})).unwrap(),
+                ])
+            })
+            .spawn_with(
+                ChildProcess::builder(&python)
+                    .arg(&script)
+                    .stderr(Stderr::Null),
+            )
             .await
             .unwrap_or_else(|e| panic!("{choice:?}: {e}"));
         let v = session.protocol_version();
         if let VersionChoice::Fixed(fixed) = choice {
             assert_eq!(v, fixed);
         }
-        assert_eq!(session.server_info().map(|i| i.name).as_deref(), Some("py-interop"), "{v}");
+        assert_eq!(
+            session.server_info().map(|i| i.name).as_deref(),
+            Some("py-interop"),
+            "{v}"
+        );
         let tools = session.list_all_tools().await.unwrap();
         assert!(tools.iter().any(|t| t.name == "add"), "{v}: {tools:?}");
-        let sum = session.call_tool("add", json!({"a": 2, "b": 40})).await.unwrap();
+        let sum = session
+            .call_tool("add", json!({"a": 2, "b": 40}))
+            .await
+            .unwrap();
         assert_eq!(first_text(&sum), "42", "{v}");
         if v >= ProtocolVersion::V2025_06_18 {
             let asked = session.call_tool("ask_name", ()).await.unwrap();
             assert_eq!(first_text(&asked), "accept:Ada", "{v}");
+            let all = session.call_tool("ask_all", ()).await.unwrap();
+            assert_eq!(first_text(&all), "Ada|sampled by rust|1", "{v}");
         }
         let read = session.read_resource("test://hello").await.unwrap();
         match &read.contents[0] {
@@ -148,8 +214,15 @@ async fn python_sdk_server() {
         }
         let prompts = session.list_all_prompts().await.unwrap();
         assert_eq!(prompts[0].name, "greet");
-        let prompt = session.get_prompt("greet", json!({"name": "Bo"})).await.unwrap();
-        assert_eq!(serde_json::to_value(&prompt.messages[0]).unwrap()["content"]["text"], "Hello, Bo!", "{v}");
+        let prompt = session
+            .get_prompt("greet", json!({"name": "Bo"}))
+            .await
+            .unwrap();
+        assert_eq!(
+            serde_json::to_value(&prompt.messages[0]).unwrap()["content"]["text"],
+            "Hello, Bo!",
+            "{v}"
+        );
         session.close().await.unwrap();
         eprintln!("python interop ok at {v}");
     }
@@ -157,27 +230,47 @@ async fn python_sdk_server() {
 
 #[tokio::test]
 async fn typescript_server_everything() {
-    let Some(entry) = tokio::task::spawn_blocking(server_everything).await.unwrap() else {
+    let Some(entry) = tokio::task::spawn_blocking(server_everything)
+        .await
+        .unwrap()
+    else {
         eprintln!("SKIPPED: @modelcontextprotocol/server-everything could not be installed");
         return;
     };
-    for choice in [VersionChoice::Auto, VersionChoice::Fixed(ProtocolVersion::V2025_06_18)] {
+    for choice in [
+        VersionChoice::Auto,
+        VersionChoice::Fixed(ProtocolVersion::V2025_06_18),
+    ] {
         let session = ClientSession::builder()
             .protocol_version(choice)
             .request_timeout(Duration::from_secs(30))
             .sampling(|_request| async { Ok(sampled_text("rust-test-model", "sampled by rust")) })
-            .spawn_with(ChildProcess::builder("node").arg(&entry).arg("stdio").stderr(Stderr::Null))
+            .spawn_with(
+                ChildProcess::builder("node")
+                    .arg(&entry)
+                    .arg("stdio")
+                    .stderr(Stderr::Null),
+            )
             .await
             .unwrap_or_else(|e| panic!("{choice:?}: {e}"));
         let v = session.protocol_version();
         let tools = session.list_all_tools().await.unwrap();
         let names: Vec<&str> = tools.iter().map(|t| t.name.as_str()).collect();
         assert!(names.contains(&"echo"), "{v}: {names:?}");
-        let echoed = session.call_tool("echo", json!({"message": "hi from rust"})).await.unwrap();
-        assert!(first_text(&echoed).contains("hi from rust"), "{v}: {echoed:?}");
+        let echoed = session
+            .call_tool("echo", json!({"message": "hi from rust"}))
+            .await
+            .unwrap();
+        assert!(
+            first_text(&echoed).contains("hi from rust"),
+            "{v}: {echoed:?}"
+        );
         let resources = session.list_resources(None).await.unwrap();
         assert!(!resources.resources.is_empty(), "{v}");
-        session.read_resource(&resources.resources[0].uri).await.unwrap();
+        session
+            .read_resource(&resources.resources[0].uri)
+            .await
+            .unwrap();
         let prompts = session.list_all_prompts().await.unwrap();
         assert!(!prompts.is_empty(), "{v}");
         session.ping().await.unwrap();

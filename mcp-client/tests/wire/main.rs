@@ -420,3 +420,28 @@ async fn fixed_session_revisions_send_that_version() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_slow_modern_server_is_probed_again() {
+    // The first probe is answered too late; the server then refuses
+    // `initialize` because it serves 2026-07-28 on this connection.
+    let (transport, log) = scripted(|method, params, n| match (method, n) {
+        ("server/discover", 0) => Reply::Ignore,
+        ("initialize", _) => unsupported(json!(["2026-07-28"])),
+        _ => modern_tools(method, params, n),
+    });
+    let session = ClientSession::builder()
+        .discover_timeout(Duration::from_millis(200))
+        .connect(transport)
+        .await
+        .unwrap();
+    assert_eq!(session.protocol_version(), ProtocolVersion::V2026_07_28);
+    session.list_tools(None).await.unwrap();
+    let log = log.lock().unwrap().clone();
+    assert_eq!(requests(&log, "server/discover").len(), 2);
+    let list = requests(&log, "tools/list");
+    assert_eq!(
+        list[0]["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"],
+        "2026-07-28"
+    );
+}

@@ -302,6 +302,15 @@ impl Router {
         let Some((stream_id, stream)) =
             stream_id.and_then(|id| self.streams.get_mut(&id).map(|s| (id, s)))
         else {
+            if let JsonRpcMessage::Response(_) | JsonRpcMessage::Error(_) = message {
+                // The GET stream carries no responses, and no stream awaits this one.
+                tracing::debug!(
+                    session = %self.session.id,
+                    id = ?message.id(),
+                    "response to no open request dropped"
+                );
+                return;
+            }
             return self.send_standalone(message).await;
         };
         if is_final {

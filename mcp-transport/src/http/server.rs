@@ -139,7 +139,8 @@ impl HttpServer {
 }
 
 /// Serves MCP over Streamable HTTP on `addr` with the default options until
-/// the process ends: the one-line server. Use [`HttpServer`] to learn the
+/// the process ends: the one-line server. Every path is the MCP endpoint;
+/// mount [`StreamableHttpService`] in a router to choose one. Use [`HttpServer`] to learn the
 /// bound port or to stop gracefully, and [`StreamableHttpService::with_config`]
 /// for options.
 ///

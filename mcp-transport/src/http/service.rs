@@ -271,3 +271,20 @@ impl<H: SessionHandler> Inner<H> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::SessionTransport;
+
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+
+    #[test]
+    fn types_cross_threads() {
+        type Handler = fn(SessionTransport) -> std::future::Ready<()>;
+        send_sync::<StreamableHttpService<Handler>>();
+        send_sync::<ResponseBody>();
+        send::<ResponseFuture>();
+    }
+}

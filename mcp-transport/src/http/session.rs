@@ -323,10 +323,16 @@ pub(crate) async fn post<H: SessionHandler>(
     }
 
     let mut response = match (json_rx, sse_rx) {
-        (Some(rx), _) => match rx.await {
-            Ok(body) => response::json(StatusCode::OK, body),
-            Err(_) => session_gone(answer_id),
-        },
+        (Some(rx), _) => {
+            // A request in flight keeps its session from going idle.
+            let busy = StreamGuard::new(session.clone());
+            let answer = rx.await;
+            drop(busy);
+            match answer {
+                Ok(body) => response::json(StatusCode::OK, body),
+                Err(_) => session_gone(answer_id),
+            }
+        }
         (_, Some(rx)) => response::sse(SseBody::new(
             VecDeque::new(),
             Source::Channel(rx),

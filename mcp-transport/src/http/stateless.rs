@@ -268,8 +268,7 @@ pub(crate) async fn post<H: SessionHandler>(
     }
     let (transport, mut end) =
         SessionTransport::channel(inner.config.channel_capacity, None, false);
-    let engine: Pin<Box<dyn Future<Output = ()> + Send>> =
-        Box::pin(inner.handler.serve(transport));
+    let engine: Pin<Box<dyn Future<Output = ()> + Send>> = Box::pin(inner.handler.serve(transport));
     let mut extensions = http::Extensions::new();
     extensions.insert(parts);
     // The channel is new: it has room.

@@ -205,10 +205,12 @@ impl StreamableHttpClientBuilder {
 
 /// Parses an `http://` URL with a host.
 pub(crate) fn parse_url(url: &str) -> Result<Uri, HttpClientError> {
-    let uri: Uri = url.parse().map_err(|e: http::uri::InvalidUri| HttpClientError::InvalidUrl {
-        url: url.to_owned(),
-        reason: e.to_string(),
-    })?;
+    let uri: Uri = url
+        .parse()
+        .map_err(|e: http::uri::InvalidUri| HttpClientError::InvalidUrl {
+            url: url.to_owned(),
+            reason: e.to_string(),
+        })?;
     match uri.scheme_str() {
         Some("http") => {}
         Some(other) => return Err(HttpClientError::UnsupportedScheme(other.to_owned())),
@@ -239,8 +241,14 @@ mod tests {
             parse_url("https://example.com/mcp"),
             Err(HttpClientError::UnsupportedScheme("https".into()))
         );
-        assert!(matches!(parse_url("/mcp"), Err(HttpClientError::InvalidUrl { .. })));
-        assert!(matches!(parse_url("not a url"), Err(HttpClientError::InvalidUrl { .. })));
+        assert!(matches!(
+            parse_url("/mcp"),
+            Err(HttpClientError::InvalidUrl { .. })
+        ));
+        assert!(matches!(
+            parse_url("not a url"),
+            Err(HttpClientError::InvalidUrl { .. })
+        ));
     }
 
     #[test]

@@ -22,6 +22,8 @@ use crate::{Inbound, Outbound, Transport, TransportError};
 /// back (JSON bodies, SSE streams, the session's `GET` stream) comes out of the
 /// reader. See the [module documentation](super) for the details.
 ///
+/// Its tasks run on the Tokio runtime of the code that splits and uses it.
+///
 /// ```no_run
 /// use futures::{SinkExt, StreamExt};
 /// use mcp_transport::Transport;
@@ -82,7 +84,10 @@ impl StreamableHttpClient {
         let slots = Slots::new(config.max_in_flight);
         let shared = Arc::new(Shared::new(config, tx, end_tx));
         StreamableHttpClient {
-            reader: HttpClientReader { rx, end: Some(end_rx) },
+            reader: HttpClientReader {
+                rx,
+                end: Some(end_rx),
+            },
             writer: HttpClientWriter {
                 shared: shared.clone(),
                 slots,

@@ -128,7 +128,11 @@ pub(crate) fn status_error(
 }
 
 /// An I/O error of a request to `url`, for the reader.
-pub(crate) fn connect_error(method: &http::Method, url: &str, err: &hyper_util::client::legacy::Error) -> TransportError {
+pub(crate) fn connect_error(
+    method: &http::Method,
+    url: &str,
+    err: &hyper_util::client::legacy::Error,
+) -> TransportError {
     let mut kind = io::ErrorKind::Other;
     let mut text = err.to_string();
     let mut source = std::error::Error::source(err);
@@ -150,17 +154,25 @@ mod tests {
     #[test]
     fn status_errors() {
         let body = br#"{"jsonrpc":"2.0","id":null,"error":{"code":-32022,"message":"unsupported","data":{"supported":["2026-07-28"]}}}"#;
-        let JsonRpcMessage::Error(e) =
-            status_error(RequestId::Number(4), "tools/list", "http://x/", StatusCode::BAD_REQUEST, body)
-        else {
+        let JsonRpcMessage::Error(e) = status_error(
+            RequestId::Number(4),
+            "tools/list",
+            "http://x/",
+            StatusCode::BAD_REQUEST,
+            body,
+        ) else {
             panic!()
         };
         assert_eq!(e.id, Some(RequestId::Number(4)));
         assert_eq!(e.error.code, ErrorCode::UNSUPPORTED_PROTOCOL_VERSION);
 
-        let JsonRpcMessage::Error(e) =
-            status_error(RequestId::Number(5), "ping", "http://x/", StatusCode::BAD_GATEWAY, b"upstream down")
-        else {
+        let JsonRpcMessage::Error(e) = status_error(
+            RequestId::Number(5),
+            "ping",
+            "http://x/",
+            StatusCode::BAD_GATEWAY,
+            b"upstream down",
+        ) else {
             panic!()
         };
         assert_eq!(e.error.code, HTTP_TRANSPORT_ERROR);

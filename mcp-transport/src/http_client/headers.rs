@@ -236,11 +236,12 @@ impl ToolHeaders {
             return Err(InvalidToolHeader::Duplicate { name: name.clone() });
         }
         // A token is always a valid header name.
-        let header = HeaderName::try_from(format!("mcp-param-{lower}"))
-            .map_err(|_| InvalidToolHeader::Charset {
+        let header = HeaderName::try_from(format!("mcp-param-{lower}")).map_err(|_| {
+            InvalidToolHeader::Charset {
                 path: at,
                 name: name.clone(),
-            })?;
+            }
+        })?;
         self.params.push(ParamHeader {
             header,
             path: path.to_vec(),
@@ -250,7 +251,10 @@ impl ToolHeaders {
 
     /// The headers for a call with these `arguments`; values that are absent or
     /// `null` give no header.
-    pub(crate) fn for_arguments(&self, arguments: Option<&Value>) -> Vec<(HeaderName, HeaderValue)> {
+    pub(crate) fn for_arguments(
+        &self,
+        arguments: Option<&Value>,
+    ) -> Vec<(HeaderName, HeaderValue)> {
         let mut out = Vec::with_capacity(self.params.len());
         for param in &self.params {
             let mut value = arguments;
@@ -275,7 +279,9 @@ fn check_unreachable(value: &Value, at: &str) -> Result<(), InvalidToolHeader> {
     match value {
         Value::Object(map) => {
             if map.contains_key(X_MCP_HEADER) {
-                return Err(InvalidToolHeader::Unreachable { path: at.to_owned() });
+                return Err(InvalidToolHeader::Unreachable {
+                    path: at.to_owned(),
+                });
             }
             for (key, sub) in map {
                 if DATA_KEYWORDS.contains(&key.as_str()) {
@@ -382,7 +388,10 @@ mod tests {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_owned()))
             .collect();
-        assert!(got.contains(&("mcp-param-region".into(), "=?base64?SGVsbG8sIOS4lueVjA==?=".into())));
+        assert!(got.contains(&(
+            "mcp-param-region".into(),
+            "=?base64?SGVsbG8sIOS4lueVjA==?=".into()
+        )));
         assert!(got.contains(&("mcp-param-flag".into(), "true".into())));
         assert_eq!(got.len(), 2, "null is omitted: {got:?}");
         assert!(headers.for_arguments(None).is_empty());
@@ -395,7 +404,10 @@ mod tests {
         assert!(matches!(tool(s(json!(""))), Err(E::Empty { .. })));
         assert!(matches!(tool(s(json!(null))), Err(E::Empty { .. })));
         for bad in ["My Region", "Region:Primary", "Région", "a\nb", "a\u{7}"] {
-            assert!(matches!(tool(s(json!(bad))), Err(E::Charset { .. })), "{bad:?}");
+            assert!(
+                matches!(tool(s(json!(bad))), Err(E::Charset { .. })),
+                "{bad:?}"
+            );
         }
         for ty in ["object", "array", "null", "number"] {
             let props = json!({ "v": { "type": ty, "x-mcp-header": "V" } });
@@ -414,7 +426,10 @@ mod tests {
             "type": "object",
             "$defs": { "d": { "type": "string", "x-mcp-header": "D" } }
         });
-        assert!(matches!(ToolHeaders::from_input_schema(&in_defs), Err(E::Unreachable { .. })));
+        assert!(matches!(
+            ToolHeaders::from_input_schema(&in_defs),
+            Err(E::Unreachable { .. })
+        ));
         let on_root = json!({ "type": "string", "x-mcp-header": "Root" });
         assert!(ToolHeaders::from_input_schema(&on_root).is_err());
         assert!(tool(json!({})).unwrap().is_empty());

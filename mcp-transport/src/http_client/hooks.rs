@@ -20,7 +20,11 @@ struct InitializeResult<'a> {
 /// Looks at the response to the request `info` describes; returns it, changed
 /// only when a `tools/list` result lists tools with invalid `x-mcp-header`
 /// annotations (they are dropped).
-pub(crate) fn inspect(shared: &Shared, info: &MessageInfo, message: JsonRpcMessage) -> JsonRpcMessage {
+pub(crate) fn inspect(
+    shared: &Shared,
+    info: &MessageInfo,
+    message: JsonRpcMessage,
+) -> JsonRpcMessage {
     let JsonRpcMessage::Response(response) = message else {
         return message;
     };
@@ -30,11 +34,16 @@ pub(crate) fn inspect(shared: &Shared, info: &MessageInfo, message: JsonRpcMessa
                 protocol_version: Some(v),
             }) => match HeaderValue::from_str(&v) {
                 Ok(v) => shared.set_protocol_version(v),
-                Err(_) => tracing::warn!(version = %v, "unusable protocolVersion in the initialize result"),
+                Err(_) => {
+                    tracing::warn!(version = %v, "unusable protocolVersion in the initialize result")
+                }
             },
             _ => tracing::warn!("the initialize result has no protocolVersion"),
         }
-    } else if info.is_stateless() && info.method.as_deref() == Some("tools/list") && shared.config.learn_tool_headers {
+    } else if info.is_stateless()
+        && info.method.as_deref() == Some("tools/list")
+        && shared.config.learn_tool_headers
+    {
         return JsonRpcMessage::Response(learn_tools(shared, response));
     }
     JsonRpcMessage::Response(response)

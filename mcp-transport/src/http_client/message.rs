@@ -71,7 +71,9 @@ impl MessageInfo {
     /// Reads what the transport needs from `message`.
     pub(crate) fn of(message: &JsonRpcMessage) -> MessageInfo {
         let (id, method, params) = match message {
-            JsonRpcMessage::Request(r) => (Some(r.id.clone()), Some(&r.method), r.params.as_deref()),
+            JsonRpcMessage::Request(r) => {
+                (Some(r.id.clone()), Some(&r.method), r.params.as_deref())
+            }
             JsonRpcMessage::Notification(n) => (None, Some(&n.method), n.params.as_deref()),
             _ => (None, None, None),
         };
@@ -175,7 +177,10 @@ mod tests {
         assert!(i.is_stateless());
         assert_eq!(i.name.as_deref(), Some("get weather"));
         let headers = i.stateless_headers(None);
-        let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.to_str().unwrap())).collect();
+        let h: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.to_str().unwrap()))
+            .collect();
         assert_eq!(
             h,
             vec![
@@ -193,11 +198,15 @@ mod tests {
 
     #[test]
     fn reads_session_messages() {
-        let i = info(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25"}}"#);
+        let i = info(
+            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25"}}"#,
+        );
         assert!(i.is_initialize() && !i.is_stateless());
         let t = info(r#"{"jsonrpc":"2.0","id":2,"method":"tasks/get","params":{"taskId":"t-1"}}"#);
         assert_eq!(t.name.as_deref(), Some("t-1"));
-        let c = info(r#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"x"}}"#);
+        let c = info(
+            r#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"x"}}"#,
+        );
         assert_eq!(c.cancelled, Some(RequestId::from("x")));
         let r = info(r#"{"jsonrpc":"2.0","id":1,"result":{}}"#);
         assert_eq!(r.what(), "response");

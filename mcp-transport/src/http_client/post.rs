@@ -65,7 +65,9 @@ pub(crate) async fn send(shared: Arc<Shared>, prepared: Prepared, _permit: Owned
         answered,
     } = prepared;
     if skip {
-        tracing::debug!("not sending a cancellation of a 2026-07-28 request: its stream is closed instead");
+        tracing::debug!(
+            "not sending a cancellation of a 2026-07-28 request: its stream is closed instead"
+        );
         return;
     }
     let mut shutdown = shared.shutdown_signal();
@@ -107,7 +109,11 @@ pub(crate) async fn send(shared: Arc<Shared>, prepared: Prepared, _permit: Owned
 }
 
 /// The `POST` of `body`, and the session id it carries.
-fn post_request(shared: &Shared, info: &MessageInfo, body: Bytes) -> Option<(Request<Full<Bytes>>, Option<HeaderValue>)> {
+fn post_request(
+    shared: &Shared,
+    info: &MessageInfo,
+    body: Bytes,
+) -> Option<(Request<Full<Bytes>>, Option<HeaderValue>)> {
     let mut b = shared
         .endpoint_request(Method::POST)
         .header(CONTENT_TYPE, APPLICATION_JSON)
@@ -157,10 +163,20 @@ async fn answer(
     let status = response.status();
     if !status.is_success() {
         let (_, body) = response.into_parts();
-        let bytes = read_limited(body, ERROR_BODY_LIMIT).await.unwrap_or_default();
+        let bytes = read_limited(body, ERROR_BODY_LIMIT)
+            .await
+            .unwrap_or_default();
         if let Some(own) = &own {
             let url = &shared.config.url;
-            shared.deliver(status_error(own.id.clone(), info.what(), url, status, &bytes)).await;
+            shared
+                .deliver(status_error(
+                    own.id.clone(),
+                    info.what(),
+                    url,
+                    status,
+                    &bytes,
+                ))
+                .await;
         } else {
             tracing::warn!(%status, body = %super::error::excerpt(&bytes), message = info.what(), "the server refused a message");
         }
@@ -180,13 +196,17 @@ async fn answer(
             tracing::warn!("ignoring a session id with characters outside visible ASCII");
         }
     }
-    if !info.is_stateless() && info.method.as_deref() == Some("notifications/initialized") && shared.claim_get_stream() {
+    if !info.is_stateless()
+        && info.method.as_deref() == Some("notifications/initialized")
+        && shared.claim_get_stream()
+    {
         tokio::spawn(stream::run_get_stream(shared.clone()));
     }
     let (parts, body) = response.into_parts();
     if is_event_stream(&parts.headers) {
         let mut parser = SseParser::new(shared.config.max_message_size);
-        let outcome = stream::read_sse(shared, body, &mut parser, own.as_deref_mut(), shutdown).await;
+        let outcome =
+            stream::read_sse(shared, body, &mut parser, own.as_deref_mut(), shutdown).await;
         let Some(own) = own else { return };
         let why = match outcome.ended {
             Ended::Answered | Ended::Shutdown => return,
@@ -204,8 +224,14 @@ async fn answer(
             stream::resume(shared, &mut parser, own, shutdown, why).await
         };
         if let Err(why) = gave_up {
-            let text = format!("no response to `{}` from {}: {why}", info.what(), shared.config.url);
-            shared.deliver(error_response(own.id.clone(), text, None)).await;
+            let text = format!(
+                "no response to `{}` from {}: {why}",
+                info.what(),
+                shared.config.url
+            );
+            shared
+                .deliver(error_response(own.id.clone(), text, None))
+                .await;
         }
         return;
     }
@@ -213,7 +239,11 @@ async fn answer(
         Ok(b) => b,
         Err(text) => {
             match &own {
-                Some(own) => shared.deliver(error_response(own.id.clone(), text, None)).await,
+                Some(own) => {
+                    shared
+                        .deliver(error_response(own.id.clone(), text, None))
+                        .await
+                }
                 None => tracing::warn!("{text}"),
             }
             return;
@@ -249,7 +279,9 @@ async fn answer(
         Err(e) => match &own {
             Some(own) => {
                 let text = format!("the response to `{}` is not JSON-RPC: {e}", info.what());
-                shared.deliver(error_response(own.id.clone(), text, None)).await;
+                shared
+                    .deliver(error_response(own.id.clone(), text, None))
+                    .await;
             }
             None => tracing::warn!(error = %e, "the answer to a message is not JSON-RPC"),
         },
@@ -260,9 +292,9 @@ async fn answer(
 pub(crate) async fn read_limited(body: Incoming, limit: usize) -> Result<Bytes, String> {
     match Limited::new(body, limit).collect().await {
         Ok(c) => Ok(c.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-            Err(format!("the response body exceeds the limit of {limit} bytes"))
-        }
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(format!(
+            "the response body exceeds the limit of {limit} bytes"
+        )),
         Err(e) => Err(format!("reading the response body failed: {e}")),
     }
 }

@@ -90,7 +90,10 @@ impl Shared {
     }
 
     /// Sends `request`, mapping a connection failure to a transport error naming the URL.
-    pub(crate) async fn request(&self, request: Request<Full<Bytes>>) -> Result<Response<Incoming>, TransportError> {
+    pub(crate) async fn request(
+        &self,
+        request: Request<Full<Bytes>>,
+    ) -> Result<Response<Incoming>, TransportError> {
         let method = request.method().clone();
         self.http
             .request(request)
@@ -100,9 +103,16 @@ impl Shared {
 
     /// A request to the MCP endpoint with the configured extra headers.
     pub(crate) fn endpoint_request(&self, method: Method) -> http::request::Builder {
-        let mut b = Request::builder().method(method).uri(self.config.uri.clone());
+        let mut b = Request::builder()
+            .method(method)
+            .uri(self.config.uri.clone());
         if let Some(h) = b.headers_mut() {
-            h.extend(self.config.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
+            h.extend(
+                self.config
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone())),
+            );
         }
         b
     }
@@ -124,7 +134,10 @@ impl Shared {
     }
 
     pub(crate) fn set_protocol_version(&self, version: HeaderValue) {
-        self.session.lock().unwrap_or_else(|e| e.into_inner()).version = Some(version);
+        self.session
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .version = Some(version);
     }
 
     /// Forgets the session, if it is still `id`; whether it was.
@@ -140,7 +153,11 @@ impl Shared {
 
     /// The headers of tool `name`, if known.
     pub(crate) fn tool_headers(&self, name: &str) -> Option<Arc<ToolHeaders>> {
-        self.tools.read().unwrap_or_else(|e| e.into_inner()).get(name).cloned()
+        self.tools
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(name)
+            .cloned()
     }
 
     pub(crate) fn set_tool_headers(&self, name: String, headers: Option<ToolHeaders>) {
@@ -156,7 +173,10 @@ impl Shared {
     }
 
     pub(crate) fn clear_tool_headers(&self) {
-        self.tools.write().unwrap_or_else(|e| e.into_inner()).clear();
+        self.tools
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// Registers a request that waits for its response.
@@ -172,7 +192,11 @@ impl Shared {
     /// Marks request `id` as done (answered, cancelled or failed); whether it
     /// was a pending 2026-07-28 request, if it was pending.
     pub(crate) fn settle(&self, id: &RequestId) -> Option<bool> {
-        let (tx, stateless) = self.pending.lock().unwrap_or_else(|e| e.into_inner()).remove(id)?;
+        let (tx, stateless) = self
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(id)?;
         let _ = tx.send(true);
         Some(stateless)
     }
@@ -229,12 +253,16 @@ impl Shared {
         let _ = self.shutdown.send(true);
         let (id, version) = self.session_headers();
         if let Some(id) = id {
-            let mut b = self.endpoint_request(Method::DELETE).header(super::message::MCP_SESSION_ID, id);
+            let mut b = self
+                .endpoint_request(Method::DELETE)
+                .header(super::message::MCP_SESSION_ID, id);
             if let Some(v) = version {
                 b = b.header(super::message::MCP_PROTOCOL_VERSION, v);
             }
             if let Ok(request) = b.body(Full::new(Bytes::new())) {
-                let sent = tokio::time::timeout(std::time::Duration::from_secs(5), self.request(request)).await;
+                let sent =
+                    tokio::time::timeout(std::time::Duration::from_secs(5), self.request(request))
+                        .await;
                 match sent {
                     Ok(Ok(r)) => tracing::debug!(status = %r.status(), "session deleted"),
                     Ok(Err(e)) => tracing::debug!(error = %e, "DELETE of the session failed"),
@@ -242,7 +270,15 @@ impl Shared {
                 }
             }
         }
-        self.pending.lock().unwrap_or_else(|e| e.into_inner()).clear();
-        drop(self.reader_end.lock().unwrap_or_else(|e| e.into_inner()).take());
+        self.pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        drop(
+            self.reader_end
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take(),
+        );
     }
 }

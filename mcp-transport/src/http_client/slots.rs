@@ -36,7 +36,9 @@ impl Slots {
                 return Poll::Ready(true);
             }
             let semaphore = self.semaphore.clone();
-            self.acquiring = Some(Box::pin(async move { semaphore.acquire_owned().await.ok() }));
+            self.acquiring = Some(Box::pin(
+                async move { semaphore.acquire_owned().await.ok() },
+            ));
         }
         let Some(acquiring) = self.acquiring.as_mut() else {
             return Poll::Pending;

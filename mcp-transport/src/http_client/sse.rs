@@ -256,7 +256,10 @@ mod tests {
             &[b"event: endpoint\ndata: /messages?sessionId=1\n\nid: 7\nretry: 500\ndata: {}\n\n"],
             1024,
         );
-        assert_eq!(items, vec![ev("endpoint", "/messages?sessionId=1"), ev("message", "{}")]);
+        assert_eq!(
+            items,
+            vec![ev("endpoint", "/messages?sessionId=1"), ev("message", "{}")]
+        );
         assert_eq!(p.last_event_id(), Some("7"));
         assert_eq!(p.retry(), Some(Duration::from_millis(500)));
     }
@@ -270,7 +273,15 @@ mod tests {
             // Every split point, including inside `\r\n`.
             for cut in 0..input.len() {
                 let (items, _) = parse_chunks(&[&input[..cut], &input[cut..]], 1024);
-                assert_eq!(items, vec![ev("message", "a\nb"), ev("message", "c"), ev("message", "d")], "cut {cut}");
+                assert_eq!(
+                    items,
+                    vec![
+                        ev("message", "a\nb"),
+                        ev("message", "c"),
+                        ev("message", "d")
+                    ],
+                    "cut {cut}"
+                );
             }
             // Byte by byte.
             let bytes: Vec<&[u8]> = input.chunks(1).collect();
@@ -286,7 +297,14 @@ mod tests {
             1024,
         );
         // The priming event has empty data; `data` alone is an empty line of data.
-        assert_eq!(items, vec![ev("message", ""), ev("message", ""), ev("message", "no-space")]);
+        assert_eq!(
+            items,
+            vec![
+                ev("message", ""),
+                ev("message", ""),
+                ev("message", "no-space")
+            ]
+        );
         assert_eq!(p.last_event_id(), Some("e-1"));
         assert_eq!(p.retry(), Some(Duration::from_millis(250)));
     }
@@ -320,12 +338,18 @@ mod tests {
     #[test]
     fn oversized_events_are_skipped() {
         let big = format!("data: {}\n\n", "x".repeat(100));
-        let input = format!("data: ok\n\n{big}data: {}\ndata: more\n\ndata: after\n\n", "y".repeat(20));
+        let input = format!(
+            "data: ok\n\n{big}data: {}\ndata: more\n\ndata: after\n\n",
+            "y".repeat(20)
+        );
         let (items, _) = parse_chunks(&[input.as_bytes()], 64);
         assert_eq!(items.len(), 4);
         assert_eq!(items[0], ev("message", "ok"));
         assert!(matches!(items[1], Err(EventTooLarge { limit: 64, .. })));
-        assert_eq!(items[2], ev("message", &format!("{}\nmore", "y".repeat(20))));
+        assert_eq!(
+            items[2],
+            ev("message", &format!("{}\nmore", "y".repeat(20)))
+        );
         assert_eq!(items[3], ev("message", "after"));
         // A huge line split over many chunks is bounded too.
         let mut p = SseParser::new(64);

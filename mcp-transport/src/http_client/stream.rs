@@ -125,7 +125,10 @@ pub(crate) async fn read_sse(
             let event = match item {
                 Ok(e) => e,
                 Err(e) => {
-                    let text = format!("skipped an SSE event of over {} bytes (limit {})", e.size, e.limit);
+                    let text = format!(
+                        "skipped an SSE event of over {} bytes (limit {})",
+                        e.size, e.limit
+                    );
                     tracing::warn!("{text}");
                     out.problem = Some(text);
                     continue;
@@ -150,7 +153,9 @@ pub(crate) async fn read_sse(
                 }
             };
             for message in messages {
-                let is_own = own.as_ref().is_some_and(|o| is_response_to(&message, &o.id));
+                let is_own = own
+                    .as_ref()
+                    .is_some_and(|o| is_response_to(&message, &o.id));
                 let message = match &own {
                     Some(o) if is_own => hooks::inspect(shared, o.info, message),
                     _ => message,
@@ -184,11 +189,17 @@ async fn drain(body: &mut Incoming) {
 }
 
 fn is_response_to(message: &JsonRpcMessage, id: &RequestId) -> bool {
-    matches!(message, JsonRpcMessage::Response(_) | JsonRpcMessage::Error(_)) && message.id() == Some(id)
+    matches!(
+        message,
+        JsonRpcMessage::Response(_) | JsonRpcMessage::Error(_)
+    ) && message.id() == Some(id)
 }
 
 /// A `GET` of the endpoint's SSE stream, resuming after `last_event_id`.
-pub(crate) fn get_request(shared: &Shared, last_event_id: Option<&str>) -> Option<(Request<Full<Bytes>>, Option<HeaderValue>)> {
+pub(crate) fn get_request(
+    shared: &Shared,
+    last_event_id: Option<&str>,
+) -> Option<(Request<Full<Bytes>>, Option<HeaderValue>)> {
     let (session, version) = shared.session_headers();
     let mut b = shared
         .endpoint_request(Method::GET)
@@ -234,7 +245,9 @@ pub(crate) async fn resume(
             return Err(format!("{why}, and sent no event id to resume from"));
         };
         if failures >= shared.config.max_reconnect_attempts {
-            return Err(format!("{why}; gave up after {failures} reconnection attempts"));
+            return Err(format!(
+                "{why}; gave up after {failures} reconnection attempts"
+            ));
         }
         let delay = retry_delay(shared, parser);
         tokio::select! {
@@ -269,7 +282,9 @@ pub(crate) async fn resume(
             return Err("the session expired".into());
         }
         if status == StatusCode::METHOD_NOT_ALLOWED {
-            return Err(format!("{why}, and the server does not allow GET to resume it (HTTP 405)"));
+            return Err(format!(
+                "{why}, and the server does not allow GET to resume it (HTTP 405)"
+            ));
         }
         if !status.is_success() || !is_event_stream(response.headers()) {
             why = format!("resuming got HTTP {status}");
@@ -330,7 +345,8 @@ pub(crate) async fn run_get_stream(shared: Arc<Shared>) {
             }
             Ok(r) if r.status().is_success() && is_event_stream(r.headers()) => {
                 parser.reconnected();
-                let outcome = read_sse(&shared, r.into_body(), &mut parser, None, &mut shutdown).await;
+                let outcome =
+                    read_sse(&shared, r.into_body(), &mut parser, None, &mut shutdown).await;
                 if outcome.ended == Ended::Shutdown {
                     return;
                 }

@@ -21,7 +21,10 @@ use mcp_types::{JsonRpcMessage, JsonRpcPayload};
 use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot, watch};
 
 use crate::http_client::sse::{SseItem, SseParser};
-use crate::http_client::{HttpClient, Slots, connect_error, http_client, is_event_stream, parse_url, read_limited, status_error};
+use crate::http_client::{
+    HttpClient, Slots, connect_error, http_client, is_event_stream, parse_url, read_limited,
+    status_error,
+};
 use crate::{Inbound, Outbound, Transport, TransportError};
 
 /// The options of an [`SseClient`].
@@ -116,7 +119,8 @@ impl SseClientBuilder {
                 self.headers.append(n, v);
             }
             _ => {
-                self.error.get_or_insert_with(|| "invalid header".to_owned());
+                self.error
+                    .get_or_insert_with(|| "invalid header".to_owned());
             }
         }
         self
@@ -166,14 +170,18 @@ impl SseClientBuilder {
         if let Some(h) = b.headers_mut() {
             h.extend(self.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
-        let request = b.body(Full::new(Bytes::new())).map_err(|e| invalid(e.to_string()))?;
+        let request = b
+            .body(Full::new(Bytes::new()))
+            .map_err(|e| invalid(e.to_string()))?;
         let response = http
             .request(request)
             .await
             .map_err(|e| connect_error(&Method::GET, &self.url, &e))?;
         let status = response.status();
         if !status.is_success() || !is_event_stream(response.headers()) {
-            let body = read_limited(response.into_body(), 4096).await.unwrap_or_default();
+            let body = read_limited(response.into_body(), 4096)
+                .await
+                .unwrap_or_default();
             return Err(TransportError::Closed(format!(
                 "GET {}: HTTP {status}, not an SSE stream: {}",
                 self.url,
@@ -198,7 +206,9 @@ impl SseClientBuilder {
                             parser.feed(&data, &mut events);
                         }
                     }
-                    Some(Err(e)) => return Err(TransportError::Closed(format!("GET {}: {e}", self.url))),
+                    Some(Err(e)) => {
+                        return Err(TransportError::Closed(format!("GET {}: {e}", self.url)));
+                    }
                     None => {
                         return Err(TransportError::Closed(format!(
                             "GET {}: the stream ended before the endpoint event",
@@ -209,7 +219,12 @@ impl SseClientBuilder {
             }
         })
         .await
-        .map_err(|_| TransportError::Closed(format!("GET {}: no endpoint event within {:?}", self.url, self.endpoint_timeout)))??;
+        .map_err(|_| {
+            TransportError::Closed(format!(
+                "GET {}: no endpoint event within {:?}",
+                self.url, self.endpoint_timeout
+            ))
+        })??;
         let endpoint = resolve(&uri, found.trim()).map_err(invalid)?;
         let (tx, rx) = mpsc::channel(self.channel_capacity);
         let shared = Arc::new(Shared {
@@ -245,7 +260,9 @@ fn resolve(base: &Uri, reference: &str) -> Result<Uri, String> {
         && absolute.scheme().is_some()
     {
         if absolute.scheme() != base.scheme() || absolute.authority() != base.authority() {
-            return Err(format!("the endpoint `{reference}` is not on the origin of {base}"));
+            return Err(format!(
+                "the endpoint `{reference}` is not on the origin of {base}"
+            ));
         }
         return Ok(absolute);
     }
@@ -277,7 +294,11 @@ async fn read_stream(
             let event = match item {
                 Ok(e) => e,
                 Err(e) => {
-                    tracing::warn!(size = e.size, limit = e.limit, "skipped an oversized SSE event");
+                    tracing::warn!(
+                        size = e.size,
+                        limit = e.limit,
+                        "skipped an oversized SSE event"
+                    );
                     continue;
                 }
             };
@@ -312,7 +333,12 @@ async fn read_stream(
                 }
             }
             Some(Err(e)) => {
-                let _ = shared.inbound.send(Err(TransportError::Closed(format!("the SSE stream broke: {e}")))).await;
+                let _ = shared
+                    .inbound
+                    .send(Err(TransportError::Closed(format!(
+                        "the SSE stream broke: {e}"
+                    ))))
+                    .await;
                 return;
             }
             None => return,
@@ -347,12 +373,17 @@ async fn post(shared: Arc<Shared>, message: JsonRpcMessage, _permit: OwnedSemaph
     let response = match response {
         Ok(r) => r,
         Err(e) => {
-            let _ = shared.inbound.send(Err(connect_error(&Method::POST, &url, &e))).await;
+            let _ = shared
+                .inbound
+                .send(Err(connect_error(&Method::POST, &url, &e)))
+                .await;
             return;
         }
     };
     let status = response.status();
-    let body = read_limited(response.into_body(), 64 * 1024).await.unwrap_or_default();
+    let body = read_limited(response.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
     if status.is_success() {
         return;
     }
@@ -465,8 +496,14 @@ mod tests {
     #[test]
     fn endpoints_resolve_on_the_same_origin() {
         let base: Uri = "http://127.0.0.1:8000/mcp/sse".parse().unwrap();
-        assert_eq!(resolve(&base, "/messages?sessionId=1").unwrap(), "http://127.0.0.1:8000/messages?sessionId=1");
-        assert_eq!(resolve(&base, "messages?sessionId=1").unwrap(), "http://127.0.0.1:8000/mcp/messages?sessionId=1");
+        assert_eq!(
+            resolve(&base, "/messages?sessionId=1").unwrap(),
+            "http://127.0.0.1:8000/messages?sessionId=1"
+        );
+        assert_eq!(
+            resolve(&base, "messages?sessionId=1").unwrap(),
+            "http://127.0.0.1:8000/mcp/messages?sessionId=1"
+        );
         assert_eq!(
             resolve(&base, "http://127.0.0.1:8000/m?sessionId=1").unwrap(),
             "http://127.0.0.1:8000/m?sessionId=1"

@@ -100,7 +100,10 @@ mod tests {
         let c = SseServerConfig::default();
         assert_eq!(check(&c, &parts(&[("host", "127.0.0.1:8000")])), Ok(()));
         assert_eq!(check(&c, &parts(&[("host", "[::1]:8000")])), Ok(()));
-        assert_eq!(check(&c, &parts(&[("host", "evil.example")])), Err(Refused::Host));
+        assert_eq!(
+            check(&c, &parts(&[("host", "evil.example")])),
+            Err(Refused::Host)
+        );
         assert_eq!(check(&c, &parts(&[])), Err(Refused::Host));
         let bad_origin = parts(&[("host", "localhost"), ("origin", "http://evil.example")]);
         assert_eq!(check(&c, &bad_origin), Err(Refused::Origin));

@@ -144,7 +144,11 @@ impl fmt::Debug for SseResponseFuture {
 }
 
 /// A JSON-RPC error body (without id) with `status`.
-fn refuse(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Response<SseResponseBody> {
+fn refuse(
+    status: StatusCode,
+    code: ErrorCode,
+    message: impl Into<String>,
+) -> Response<SseResponseBody> {
     let body = JsonRpcMessage::Error(JsonRpcErrorResponse {
         id: None,
         error: ErrorObject::new(code, message),
@@ -163,7 +167,8 @@ fn method_not_allowed(allow: &'static str) -> Response<SseResponseBody> {
         TRANSPORT_ERROR,
         format!("Method not allowed: use {allow}"),
     );
-    r.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
+    r.headers_mut()
+        .insert(ALLOW, HeaderValue::from_static(allow));
     r
 }
 
@@ -193,10 +198,18 @@ impl<H: SessionHandler> Inner<H> {
         match guard::check(&self.config, &parts) {
             Ok(()) => {}
             Err(Refused::Host) => {
-                return refuse(StatusCode::MISDIRECTED_REQUEST, TRANSPORT_ERROR, "Misdirected Request: Host not allowed");
+                return refuse(
+                    StatusCode::MISDIRECTED_REQUEST,
+                    TRANSPORT_ERROR,
+                    "Misdirected Request: Host not allowed",
+                );
             }
             Err(Refused::Origin) => {
-                return refuse(StatusCode::FORBIDDEN, TRANSPORT_ERROR, "Forbidden: Origin not allowed");
+                return refuse(
+                    StatusCode::FORBIDDEN,
+                    TRANSPORT_ERROR,
+                    "Forbidden: Origin not allowed",
+                );
             }
         }
         let path = parts.uri.path();
@@ -219,21 +232,40 @@ impl<H: SessionHandler> Inner<H> {
     fn open(&self) -> Response<SseResponseBody> {
         let config = &self.config;
         if self.table.len() >= config.max_sessions {
-            return refuse(StatusCode::SERVICE_UNAVAILABLE, TRANSPORT_ERROR, "Service Unavailable: too many sessions");
+            return refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                TRANSPORT_ERROR,
+                "Service Unavailable: too many sessions",
+            );
         }
         let id = match guard::new_session_id() {
             Ok(id) => id,
             Err(e) => {
                 tracing::error!(error = %e, "no randomness for a session id");
-                return refuse(StatusCode::INTERNAL_SERVER_ERROR, TRANSPORT_ERROR, "Internal Server Error");
+                return refuse(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    TRANSPORT_ERROR,
+                    "Internal Server Error",
+                );
             }
         };
-        let (transport, end) = SessionTransport::channel(config.channel_capacity, Some(id.as_str().into()), true);
-        if !self.table.insert(id.clone(), end.inbound, config.max_sessions) {
-            return refuse(StatusCode::SERVICE_UNAVAILABLE, TRANSPORT_ERROR, "Service Unavailable: too many sessions");
+        let (transport, end) =
+            SessionTransport::channel(config.channel_capacity, Some(id.as_str().into()), true);
+        if !self
+            .table
+            .insert(id.clone(), end.inbound, config.max_sessions)
+        {
+            return refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                TRANSPORT_ERROR,
+                "Service Unavailable: too many sessions",
+            );
         }
         tokio::spawn(self.handler.serve(transport));
-        let base = config.endpoint_url.as_deref().unwrap_or(&config.messages_path);
+        let base = config
+            .endpoint_url
+            .as_deref()
+            .unwrap_or(&config.messages_path);
         let sep = if base.contains('?') { '&' } else { '?' };
         let endpoint = format!("{base}{sep}sessionId={id}");
         tracing::debug!(session = %id, "legacy SSE session started");
@@ -258,10 +290,18 @@ impl<H: SessionHandler> Inner<H> {
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         let Some(id) = session_param(&parts.uri) else {
-            return refuse(StatusCode::BAD_REQUEST, TRANSPORT_ERROR, "Bad Request: the sessionId query parameter is required");
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                TRANSPORT_ERROR,
+                "Bad Request: the sessionId query parameter is required",
+            );
         };
         let Some(mut inbound) = self.table.get(id) else {
-            return refuse(StatusCode::NOT_FOUND, TRANSPORT_ERROR, "Could not find session");
+            return refuse(
+                StatusCode::NOT_FOUND,
+                TRANSPORT_ERROR,
+                "Could not find session",
+            );
         };
         if !is_json(&parts.headers) {
             return refuse(
@@ -280,12 +320,22 @@ impl<H: SessionHandler> Inner<H> {
                     format!("Payload Too Large: the body exceeds {limit} bytes"),
                 );
             }
-            Err(_) => return refuse(StatusCode::BAD_REQUEST, TRANSPORT_ERROR, "Bad Request: the body could not be read"),
+            Err(_) => {
+                return refuse(
+                    StatusCode::BAD_REQUEST,
+                    TRANSPORT_ERROR,
+                    "Bad Request: the body could not be read",
+                );
+            }
         };
         let message = match JsonRpcPayload::from_slice(&bytes) {
             Ok(JsonRpcPayload::Single(m)) => m,
             Ok(JsonRpcPayload::Batch(_)) => {
-                return refuse(StatusCode::BAD_REQUEST, ErrorCode::INVALID_REQUEST, "Invalid Request: batches are not part of 2024-11-05");
+                return refuse(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::INVALID_REQUEST,
+                    "Invalid Request: batches are not part of 2024-11-05",
+                );
             }
             Err(e) => {
                 let body = JsonRpcMessage::Error(e.to_response()).to_json();
@@ -299,7 +349,11 @@ impl<H: SessionHandler> Inner<H> {
         let mut inbound_message = Inbound::from(message);
         inbound_message.extensions.insert(parts);
         if inbound.send(inbound_message).await.is_err() {
-            return refuse(StatusCode::NOT_FOUND, TRANSPORT_ERROR, "Could not find session");
+            return refuse(
+                StatusCode::NOT_FOUND,
+                TRANSPORT_ERROR,
+                "Could not find session",
+            );
         }
         let mut r = Response::new(SseResponseBody::full("Accepted"));
         *r.status_mut() = StatusCode::ACCEPTED;

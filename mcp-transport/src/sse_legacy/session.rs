@@ -41,11 +41,18 @@ impl Table {
 
     /// The inbound queue of session `id`.
     pub(crate) fn get(&self, id: &str) -> Option<fmpsc::Sender<Inbound>> {
-        self.map.lock().unwrap_or_else(|e| e.into_inner()).get(id).cloned()
+        self.map
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+            .cloned()
     }
 
     fn remove(&self, id: &str) {
-        self.map.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
+        self.map
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(id);
     }
 
     /// How many sessions are open.
@@ -172,7 +179,10 @@ impl Body for SseResponseBody {
     type Data = Bytes;
     type Error = Infallible;
 
-    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         match &mut self.kind {
             Kind::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
             Kind::Stream(s) => s.poll_next(cx).map(|b| b.map(|b| Ok(Frame::data(b)))),
@@ -212,8 +222,13 @@ mod tests {
 
     #[test]
     fn events() {
-        assert_eq!(&endpoint_event("/messages?sessionId=ab")[..], b"event: endpoint\ndata: /messages?sessionId=ab\n\n");
-        let m = JsonRpcMessage::from_slice(br#"{"jsonrpc":"2.0","method":"x","params":{"t":"a\nb"}}"#).unwrap();
+        assert_eq!(
+            &endpoint_event("/messages?sessionId=ab")[..],
+            b"event: endpoint\ndata: /messages?sessionId=ab\n\n"
+        );
+        let m =
+            JsonRpcMessage::from_slice(br#"{"jsonrpc":"2.0","method":"x","params":{"t":"a\nb"}}"#)
+                .unwrap();
         assert_eq!(
             &message_event(&m)[..],
             b"event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"x\",\"params\":{\"t\":\"a\\nb\"}}\n\n"

@@ -29,7 +29,10 @@ async fn json_rpc_error_body_is_the_answer() {
     })
     .await;
     let (_, mut reader, mut writer) = client(StreamableHttpClient::builder(&mock.url));
-    writer.send(request_2026(1, "server/discover")).await.unwrap();
+    writer
+        .send(request_2026(1, "server/discover"))
+        .await
+        .unwrap();
     let error = to_value(&next_message(&mut reader).await);
     assert_eq!(error["id"], 1);
     assert_eq!(error["error"]["code"], -32022);
@@ -47,13 +50,22 @@ async fn other_error_statuses_become_error_responses() {
     .await;
     let (_, mut reader, mut writer) = client(StreamableHttpClient::builder(&mock.url));
     // A refused notification is only logged.
-    writer.send(msg(json!({"jsonrpc": "2.0", "method": "notifications/x"}))).await.unwrap();
-    writer.send(msg(json!({"jsonrpc": "2.0", "id": "a", "method": "ping"}))).await.unwrap();
+    writer
+        .send(msg(json!({"jsonrpc": "2.0", "method": "notifications/x"})))
+        .await
+        .unwrap();
+    writer
+        .send(msg(json!({"jsonrpc": "2.0", "id": "a", "method": "ping"})))
+        .await
+        .unwrap();
     let error = to_value(&next_message(&mut reader).await);
     assert_eq!(error["id"], "a");
     assert_eq!(error["error"]["code"], HTTP_TRANSPORT_ERROR.0);
     let text = error["error"]["message"].as_str().unwrap();
-    assert!(text.contains("500") && text.contains("database on fire") && text.contains(&mock.url), "{text}");
+    assert!(
+        text.contains("500") && text.contains("database on fire") && text.contains(&mock.url),
+        "{text}"
+    );
     assert_eq!(error["error"]["data"]["httpStatus"], 500);
 }
 
@@ -73,10 +85,18 @@ async fn server_closing_mid_stream() {
     .await;
     let (_, mut reader, mut writer) = client(StreamableHttpClient::builder(&mock.url));
     writer.send(request_2026(9, "tools/call")).await.unwrap();
-    assert_eq!(next_message(&mut reader).await.method(), Some("notifications/progress"));
+    assert_eq!(
+        next_message(&mut reader).await.method(),
+        Some("notifications/progress")
+    );
     let error = to_value(&next_message(&mut reader).await);
     assert_eq!(error["id"], 9);
-    assert!(error["error"]["message"].as_str().unwrap().contains("ended the stream"));
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ended the stream")
+    );
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert_eq!(mock.seen().len(), 1, "no resumption in 2026-07-28");
 }
@@ -91,23 +111,45 @@ async fn bodies_and_events_are_bounded() {
         } else {
             let (response, tx) = sse();
             tx.send(event(&result(&id, json!({ "big": big })))).unwrap();
-            tx.send(event(&json!({"jsonrpc": "2.0", "method": "notifications/small"}))).unwrap();
+            tx.send(event(
+                &json!({"jsonrpc": "2.0", "method": "notifications/small"}),
+            ))
+            .unwrap();
             response
         }
     })
     .await;
-    let (_, mut reader, mut writer) = client(StreamableHttpClient::builder(&mock.url).max_message_size(1024));
-    writer.send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "big"}))).await.unwrap();
+    let (_, mut reader, mut writer) =
+        client(StreamableHttpClient::builder(&mock.url).max_message_size(1024));
+    writer
+        .send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "big"})))
+        .await
+        .unwrap();
     let error = to_value(&next_message(&mut reader).await);
     assert_eq!(error["id"], 1);
-    assert!(error["error"]["message"].as_str().unwrap().contains("1024"), "{error}");
+    assert!(
+        error["error"]["message"].as_str().unwrap().contains("1024"),
+        "{error}"
+    );
 
-    writer.send(msg(json!({"jsonrpc": "2.0", "id": 2, "method": "big"}))).await.unwrap();
+    writer
+        .send(msg(json!({"jsonrpc": "2.0", "id": 2, "method": "big"})))
+        .await
+        .unwrap();
     // The oversized event is skipped; the stream goes on, then fails the request.
-    assert_eq!(next_message(&mut reader).await.method(), Some("notifications/small"));
+    assert_eq!(
+        next_message(&mut reader).await.method(),
+        Some("notifications/small")
+    );
     let error = to_value(&next_message(&mut reader).await);
     assert_eq!(error["id"], 2);
-    assert!(error["error"]["message"].as_str().unwrap().contains("skipped an SSE event"), "{error}");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("skipped an SSE event"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -116,7 +158,10 @@ async fn connection_refused_names_the_url() {
     let url = format!("http://{}/mcp", listener.local_addr().unwrap());
     drop(listener);
     let (_, mut reader, mut writer) = client(StreamableHttpClient::builder(&url));
-    writer.send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "ping"}))).await.unwrap();
+    writer
+        .send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "ping"})))
+        .await
+        .unwrap();
     match within(5.0, reader.next()).await {
         Some(Err(TransportError::Io(e))) => {
             assert_eq!(e.kind(), std::io::ErrorKind::ConnectionRefused, "{e}");
@@ -132,13 +177,23 @@ async fn invalid_json_answer_fails_the_request() {
     let mock = Mock::start(|_seen: Seen| async move {
         http::Response::builder()
             .header("content-type", "application/json")
-            .body(http_body_util::BodyExt::boxed(http_body_util::Full::new(bytes::Bytes::from_static(b"{nope"))))
+            .body(http_body_util::BodyExt::boxed(http_body_util::Full::new(
+                bytes::Bytes::from_static(b"{nope"),
+            )))
             .unwrap()
     })
     .await;
     let (_, mut reader, mut writer) = client(StreamableHttpClient::builder(&mock.url));
-    writer.send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "ping"}))).await.unwrap();
+    writer
+        .send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "ping"})))
+        .await
+        .unwrap();
     let error: Value = to_value(&next_message(&mut reader).await);
     assert_eq!(error["id"], 1);
-    assert!(error["error"]["message"].as_str().unwrap().contains("not JSON-RPC"));
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not JSON-RPC")
+    );
 }

@@ -48,7 +48,8 @@ impl Seen {
     }
 }
 
-type Handler = Arc<dyn Fn(Seen) -> Pin<Box<dyn Future<Output = Response<Body>> + Send>> + Send + Sync>;
+type Handler =
+    Arc<dyn Fn(Seen) -> Pin<Box<dyn Future<Output = Response<Body>> + Send>> + Send + Sync>;
 
 /// The running server.
 #[derive(Clone)]
@@ -76,7 +77,9 @@ impl Mock {
         };
         tokio::spawn(async move {
             loop {
-                let Ok((stream, _)) = listener.accept().await else { return };
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
                 let handler = handler.clone();
                 let log = log.clone();
                 tokio::spawn(async move {
@@ -86,7 +89,11 @@ impl Mock {
                         async move {
                             let at = Instant::now();
                             let (parts, body) = req.into_parts();
-                            let bytes = body.collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+                            let bytes = body
+                                .collect()
+                                .await
+                                .map(|c| c.to_bytes())
+                                .unwrap_or_default();
                             let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
                             let seen = Seen {
                                 method: parts.method,
@@ -115,7 +122,10 @@ impl Mock {
 
     /// The requests of one HTTP method seen so far.
     pub fn seen_method(&self, method: Method) -> Vec<Seen> {
-        self.seen().into_iter().filter(|s| s.method == method).collect()
+        self.seen()
+            .into_iter()
+            .filter(|s| s.method == method)
+            .collect()
     }
 
     /// Waits until a request matching `pred` arrived.
@@ -154,7 +164,10 @@ pub fn json_response(status: u16, value: Value) -> Response<Body> {
 
 /// A status without a body.
 pub fn status(status: u16) -> Response<Body> {
-    Response::builder().status(status).body(full(Bytes::new())).unwrap()
+    Response::builder()
+        .status(status)
+        .body(full(Bytes::new()))
+        .unwrap()
 }
 
 /// A text body with an error status.
@@ -212,7 +225,9 @@ pub fn to_value(message: &JsonRpcMessage) -> Value {
 
 /// A JSON message to send.
 pub fn msg(value: Value) -> mcp_transport::Outbound {
-    JsonRpcMessage::from_slice(value.to_string().as_bytes()).unwrap().into()
+    JsonRpcMessage::from_slice(value.to_string().as_bytes())
+        .unwrap()
+        .into()
 }
 
 /// A split client of `url`.

@@ -49,7 +49,8 @@ async fn engine(transport: SessionTransport) {
             JsonRpcMessage::Notification(n) if n.method == "notifications/initialized" => {
                 // Give the client a moment to open its GET stream.
                 tokio::time::sleep(Duration::from_millis(200)).await;
-                let note = JsonRpcNotification::new("notifications/tools/list_changed", &json!({})).unwrap();
+                let note = JsonRpcNotification::new("notifications/tools/list_changed", &json!({}))
+                    .unwrap();
                 let _ = writer.send(JsonRpcMessage::Notification(note).into()).await;
             }
             _ => {}
@@ -69,18 +70,41 @@ async fn against_the_streamable_http_server() {
         .send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25"}})))
         .await
         .unwrap();
-    assert_eq!(to_value(&next_message(&mut reader).await)["result"]["protocolVersion"], "2025-11-25");
+    assert_eq!(
+        to_value(&next_message(&mut reader).await)["result"]["protocolVersion"],
+        "2025-11-25"
+    );
     assert!(handle.session_id().is_some());
     assert_eq!(handle.protocol_version().as_deref(), Some("2025-11-25"));
     assert_eq!(service.session_count(), 1);
 
-    writer.send(msg(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))).await.unwrap();
+    writer
+        .send(msg(
+            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        ))
+        .await
+        .unwrap();
     let note = next_message(&mut reader).await;
-    assert_eq!(note.method(), Some("notifications/tools/list_changed"), "from the GET stream");
+    assert_eq!(
+        note.method(),
+        Some("notifications/tools/list_changed"),
+        "from the GET stream"
+    );
 
-    writer.send(msg(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "t"}}))).await.unwrap();
-    assert_eq!(next_message(&mut reader).await.method(), Some("notifications/progress"));
-    assert_eq!(to_value(&next_message(&mut reader).await)["result"]["echo"]["name"], "t");
+    writer
+        .send(msg(
+            json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "t"}}),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        next_message(&mut reader).await.method(),
+        Some("notifications/progress")
+    );
+    assert_eq!(
+        to_value(&next_message(&mut reader).await)["result"]["echo"]["name"],
+        "t"
+    );
 
     writer.close().await.unwrap();
     assert!(within(5.0, reader.next()).await.is_none());
@@ -98,7 +122,10 @@ async fn against_the_streamable_http_server() {
         .send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "名前", "arguments": {}, "_meta": meta}})))
         .await
         .unwrap();
-    assert_eq!(next_message(&mut reader).await.method(), Some("notifications/progress"));
+    assert_eq!(
+        next_message(&mut reader).await.method(),
+        Some("notifications/progress")
+    );
     let answer = to_value(&next_message(&mut reader).await);
     assert_eq!(answer["result"]["echo"]["name"], "名前", "{answer}");
     assert_eq!(service.session_count(), 0);
@@ -122,10 +149,26 @@ async fn resumes_against_a_polling_server() {
         .await
         .unwrap();
     assert_eq!(to_value(&next_message(&mut reader).await)["id"], 1);
-    writer.send(msg(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))).await.unwrap();
+    writer
+        .send(msg(
+            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        ))
+        .await
+        .unwrap();
     let started = std::time::Instant::now();
-    writer.send(msg(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "t"}}))).await.unwrap();
-    assert_eq!(next_message(&mut reader).await.method(), Some("notifications/progress"));
+    writer
+        .send(msg(
+            json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "t"}}),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        next_message(&mut reader).await.method(),
+        Some("notifications/progress")
+    );
     assert_eq!(to_value(&next_message(&mut reader).await)["id"], 2);
-    assert!(started.elapsed() >= Duration::from_millis(90), "the retry delay was honoured");
+    assert!(
+        started.elapsed() >= Duration::from_millis(90),
+        "the retry delay was honoured"
+    );
 }

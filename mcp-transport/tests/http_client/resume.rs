@@ -24,11 +24,14 @@ async fn reconnects_after_retry_with_last_event_id() {
         async move {
             let id = seen.body.get("id").cloned().unwrap_or(Value::Null);
             let mut response = match (&seen.method, seen.rpc_method()) {
-                (&Method::POST, Some("initialize")) => json_response(200, result(&id, json!({"protocolVersion": "2025-03-26"}))),
+                (&Method::POST, Some("initialize")) => {
+                    json_response(200, result(&id, json!({"protocolVersion": "2025-03-26"})))
+                }
                 (&Method::POST, Some("tools/call")) => {
                     *pending.lock().unwrap() = Some(id);
                     let (response, tx) = sse();
-                    tx.send("id: event-1\nretry: 500\ndata: \n\n".into()).unwrap();
+                    tx.send("id: event-1\nretry: 500\ndata: \n\n".into())
+                        .unwrap();
                     tokio::spawn(async move {
                         tokio::time::sleep(Duration::from_millis(50)).await;
                         *closed_at.lock().unwrap() = Some(Instant::now());
@@ -39,28 +42,37 @@ async fn reconnects_after_retry_with_last_event_id() {
                 (&Method::POST, _) => status(202),
                 (&Method::GET, _) if seen.header("last-event-id").is_some() => {
                     let (response, tx) = sse();
-                    tx.send("id: event-2\nretry: 500\ndata: \n\n".into()).unwrap();
+                    tx.send("id: event-2\nretry: 500\ndata: \n\n".into())
+                        .unwrap();
                     if let Some(id) = pending.lock().unwrap().take() {
-                        let answer = result(&id, json!({"content": [{"type": "text", "text": "done"}]}));
-                        tx.send(format!("event: message\nid: event-3\ndata: {answer}\n\n")).unwrap();
+                        let answer =
+                            result(&id, json!({"content": [{"type": "text", "text": "done"}]}));
+                        tx.send(format!("event: message\nid: event-3\ndata: {answer}\n\n"))
+                            .unwrap();
                     }
                     response
                 }
                 _ => status(405),
             };
-            response.headers_mut().insert("mcp-session-id", "s".parse().unwrap());
+            response
+                .headers_mut()
+                .insert("mcp-session-id", "s".parse().unwrap());
             response
         }
     })
     .await;
     let (_, mut reader, mut writer) = client(StreamableHttpClient::builder(&mock.url));
     writer
-        .send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}})))
+        .send(msg(
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}),
+        ))
         .await
         .unwrap();
     next_message(&mut reader).await;
     writer
-        .send(msg(json!({"jsonrpc": "2.0", "method": "notifications/initialized"})))
+        .send(msg(
+            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        ))
         .await
         .unwrap();
     writer
@@ -98,13 +110,24 @@ async fn stream_without_event_id_fails_its_request() {
     })
     .await;
     let (_, mut reader, mut writer) = client(StreamableHttpClient::builder(&mock.url));
-    writer.send(msg(json!({"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "x"}}))).await.unwrap();
-    assert_eq!(next_message(&mut reader).await.method(), Some("notifications/progress"));
+    writer
+        .send(msg(
+            json!({"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "x"}}),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        next_message(&mut reader).await.method(),
+        Some("notifications/progress")
+    );
     let error = to_value(&next_message(&mut reader).await);
     assert_eq!(error["id"], 5);
     assert_eq!(error["error"]["code"], HTTP_TRANSPORT_ERROR.0);
     let text = error["error"]["message"].as_str().unwrap();
-    assert!(text.contains("tools/call") && text.contains("no event id"), "{text}");
+    assert!(
+        text.contains("tools/call") && text.contains("no event id"),
+        "{text}"
+    );
     assert!(mock.seen_method(Method::GET).is_empty());
 }
 
@@ -124,16 +147,26 @@ async fn resumption_gives_up_after_bounded_attempts() {
         }
     })
     .await;
-    let (_, mut reader, mut writer) = client(StreamableHttpClient::builder(&mock.url).max_reconnect_attempts(3));
+    let (_, mut reader, mut writer) =
+        client(StreamableHttpClient::builder(&mock.url).max_reconnect_attempts(3));
     let started = Instant::now();
-    writer.send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "slow"}))).await.unwrap();
+    writer
+        .send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "slow"})))
+        .await
+        .unwrap();
     let error = to_value(&next_message(&mut reader).await);
     assert_eq!(error["id"], 1);
     let text = error["error"]["message"].as_str().unwrap();
-    assert!(text.contains("3 reconnection attempts") && text.contains("503"), "{text}");
+    assert!(
+        text.contains("3 reconnection attempts") && text.contains("503"),
+        "{text}"
+    );
     let gets = mock.seen_method(Method::GET);
     assert_eq!(gets.len(), 3);
-    assert!(gets.iter().all(|g| g.header("last-event-id") == Some("a-1")));
+    assert!(
+        gets.iter()
+            .all(|g| g.header("last-event-id") == Some("a-1"))
+    );
     assert!(started.elapsed() >= Duration::from_millis(60));
 }
 
@@ -155,12 +188,22 @@ async fn cancelled_request_is_not_resumed() {
     })
     .await;
     let (_, mut reader, mut writer) = client(StreamableHttpClient::builder(&mock.url));
-    writer.send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "slow"}))).await.unwrap();
+    writer
+        .send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "slow"})))
+        .await
+        .unwrap();
     writer
         .send(msg(json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 1}})))
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(600)).await;
     assert!(mock.seen_method(Method::GET).is_empty());
-    assert!(tokio::time::timeout(Duration::from_millis(50), futures::StreamExt::next(&mut reader)).await.is_err());
+    assert!(
+        tokio::time::timeout(
+            Duration::from_millis(50),
+            futures::StreamExt::next(&mut reader)
+        )
+        .await
+        .is_err()
+    );
 }

@@ -14,7 +14,8 @@ use super::mock::*;
 const SESSION: &str = "sess-1";
 
 fn with_session(mut r: http::Response<Body>) -> http::Response<Body> {
-    r.headers_mut().insert("mcp-session-id", SESSION.parse().unwrap());
+    r.headers_mut()
+        .insert("mcp-session-id", SESSION.parse().unwrap());
     r
 }
 
@@ -26,7 +27,10 @@ async fn session_server(seen: Seen) -> http::Response<Body> {
     match (&seen.method, seen.rpc_method()) {
         (&Method::POST, Some("initialize")) => with_session(json_response(
             200,
-            result(&id, json!({ "protocolVersion": "2025-06-18", "capabilities": {}, "serverInfo": {"name": "m", "version": "1"} })),
+            result(
+                &id,
+                json!({ "protocolVersion": "2025-06-18", "capabilities": {}, "serverInfo": {"name": "m", "version": "1"} }),
+            ),
         )),
         (&Method::POST, Some("tools/call")) => {
             let (response, tx) = sse();
@@ -34,7 +38,8 @@ async fn session_server(seen: Seen) -> http::Response<Body> {
             let ask = json!({"jsonrpc": "2.0", "id": "s1", "method": "sampling/createMessage", "params": {}});
             tx.send(event(&progress)).unwrap();
             tx.send(event(&ask)).unwrap();
-            tx.send(event(&result(&id, json!({ "content": [] })))).unwrap();
+            tx.send(event(&result(&id, json!({ "content": [] }))))
+                .unwrap();
             response
         }
         (&Method::POST, Some(_)) if id.is_null() => status(202),
@@ -58,7 +63,8 @@ async fn session_server(seen: Seen) -> http::Response<Body> {
 #[tokio::test]
 async fn session_lifecycle() {
     let mock = Mock::start(session_server).await;
-    let (handle, mut reader, mut writer) = client(StreamableHttpClient::builder(&mock.url).header("x-api-key", "k"));
+    let (handle, mut reader, mut writer) =
+        client(StreamableHttpClient::builder(&mock.url).header("x-api-key", "k"));
 
     writer
         .send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18"}})))
@@ -70,7 +76,9 @@ async fn session_lifecycle() {
     assert_eq!(handle.protocol_version().as_deref(), Some("2025-06-18"));
 
     writer
-        .send(msg(json!({"jsonrpc": "2.0", "method": "notifications/initialized"})))
+        .send(msg(
+            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        ))
         .await
         .unwrap();
     let get = mock.wait_for(|s| s.method == Method::GET).await;
@@ -80,15 +88,26 @@ async fn session_lifecycle() {
     let note = next_message(&mut reader).await;
     assert_eq!(note.method(), Some("notifications/tools/list_changed"));
 
-    writer.send(msg(json!({"jsonrpc": "2.0", "id": 2, "method": "ping"}))).await.unwrap();
-    let pong = next_message(&mut reader).await;
-    assert_eq!(to_value(&pong), json!({"jsonrpc": "2.0", "id": 2, "result": {}}));
-
     writer
-        .send(msg(json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "t"}})))
+        .send(msg(json!({"jsonrpc": "2.0", "id": 2, "method": "ping"})))
         .await
         .unwrap();
-    assert_eq!(next_message(&mut reader).await.method(), Some("notifications/progress"));
+    let pong = next_message(&mut reader).await;
+    assert_eq!(
+        to_value(&pong),
+        json!({"jsonrpc": "2.0", "id": 2, "result": {}})
+    );
+
+    writer
+        .send(msg(
+            json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "t"}}),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        next_message(&mut reader).await.method(),
+        Some("notifications/progress")
+    );
     let ask = next_message(&mut reader).await;
     assert!(matches!(&ask, JsonRpcMessage::Request(r) if r.method == "sampling/createMessage"));
     let done = next_message(&mut reader).await;
@@ -96,22 +115,36 @@ async fn session_lifecycle() {
 
     // The answer to the server's request is a POST too, accepted with 202.
     writer
-        .send(msg(json!({"jsonrpc": "2.0", "id": "s1", "result": {"role": "assistant"}})))
+        .send(msg(
+            json!({"jsonrpc": "2.0", "id": "s1", "result": {"role": "assistant"}}),
+        ))
         .await
         .unwrap();
     mock.wait_for(|s| s.body.get("result").is_some()).await;
 
     for post in mock.seen_method(Method::POST) {
         assert_eq!(post.header("content-type"), Some("application/json"));
-        assert_eq!(post.header("accept"), Some("application/json, text/event-stream"));
+        assert_eq!(
+            post.header("accept"),
+            Some("application/json, text/event-stream")
+        );
         assert_eq!(post.header("x-api-key"), Some("k"));
         if post.rpc_method() == Some("initialize") {
             assert_eq!(post.header("mcp-session-id"), None);
             assert_eq!(post.header("mcp-protocol-version"), None);
         } else {
-            assert_eq!(post.header("mcp-session-id"), Some(SESSION), "{:?}", post.body);
+            assert_eq!(
+                post.header("mcp-session-id"),
+                Some(SESSION),
+                "{:?}",
+                post.body
+            );
             assert_eq!(post.header("mcp-protocol-version"), Some("2025-06-18"));
-            assert_eq!(post.header("mcp-method"), None, "no 2026 headers in the session era");
+            assert_eq!(
+                post.header("mcp-method"),
+                None,
+                "no 2026 headers in the session era"
+            );
         }
     }
 
@@ -120,7 +153,12 @@ async fn session_lifecycle() {
     let delete = mock.wait_for(|s| s.method == Method::DELETE).await;
     assert_eq!(delete.header("mcp-session-id"), Some(SESSION));
     assert!(within(5.0, reader.next()).await.is_none());
-    assert!(writer.send(msg(json!({"jsonrpc": "2.0", "id": 9, "method": "ping"}))).await.is_err());
+    assert!(
+        writer
+            .send(msg(json!({"jsonrpc": "2.0", "id": 9, "method": "ping"})))
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test]
@@ -132,20 +170,28 @@ async fn get_stream_405_is_not_retried() {
         }
     })
     .await;
-    let (_, mut reader, mut writer) = client(StreamableHttpClient::builder(&mock.url).default_retry(Duration::from_millis(10)));
+    let (_, mut reader, mut writer) =
+        client(StreamableHttpClient::builder(&mock.url).default_retry(Duration::from_millis(10)));
     writer
-        .send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}})))
+        .send(msg(
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}),
+        ))
         .await
         .unwrap();
     next_message(&mut reader).await;
     writer
-        .send(msg(json!({"jsonrpc": "2.0", "method": "notifications/initialized"})))
+        .send(msg(
+            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        ))
         .await
         .unwrap();
     mock.wait_for(|s| s.method == Method::GET).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(mock.seen_method(Method::GET).len(), 1);
-    writer.send(msg(json!({"jsonrpc": "2.0", "id": 2, "method": "ping"}))).await.unwrap();
+    writer
+        .send(msg(json!({"jsonrpc": "2.0", "id": 2, "method": "ping"})))
+        .await
+        .unwrap();
     assert_eq!(to_value(&next_message(&mut reader).await)["id"], 2);
 }
 
@@ -161,13 +207,19 @@ async fn session_404_expires_the_session() {
         session_server(seen).await
     })
     .await;
-    let (handle, mut reader, mut writer) = client(StreamableHttpClient::builder(&mock.url).get_stream(false));
+    let (handle, mut reader, mut writer) =
+        client(StreamableHttpClient::builder(&mock.url).get_stream(false));
     writer
-        .send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}})))
+        .send(msg(
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}),
+        ))
         .await
         .unwrap();
     next_message(&mut reader).await;
-    writer.send(msg(json!({"jsonrpc": "2.0", "id": 2, "method": "ping"}))).await.unwrap();
+    writer
+        .send(msg(json!({"jsonrpc": "2.0", "id": 2, "method": "ping"})))
+        .await
+        .unwrap();
 
     // First the request's own error, then the session's end.
     let error = next_message(&mut reader).await;
@@ -177,7 +229,10 @@ async fn session_404_expires_the_session() {
     match within(5.0, reader.next()).await {
         Some(Err(e)) => {
             assert!(is_session_expired(&e), "{e}");
-            assert!(e.to_string().contains(SESSION) && e.to_string().contains(&mock.url), "{e}");
+            assert!(
+                e.to_string().contains(SESSION) && e.to_string().contains(&mock.url),
+                "{e}"
+            );
         }
         other => panic!("expected the session's end, got {other:?}"),
     }
@@ -185,11 +240,17 @@ async fn session_404_expires_the_session() {
 
     // A new initialize goes without the dead session id.
     writer
-        .send(msg(json!({"jsonrpc": "2.0", "id": 3, "method": "initialize", "params": {}})))
+        .send(msg(
+            json!({"jsonrpc": "2.0", "id": 3, "method": "initialize", "params": {}}),
+        ))
         .await
         .unwrap();
     next_message(&mut reader).await;
-    let inits: Vec<_> = mock.seen().into_iter().filter(|s| s.rpc_method() == Some("initialize")).collect();
+    let inits: Vec<_> = mock
+        .seen()
+        .into_iter()
+        .filter(|s| s.rpc_method() == Some("initialize"))
+        .collect();
     assert_eq!(inits.len(), 2);
     assert!(inits.iter().all(|s| s.header("mcp-session-id").is_none()));
     assert_eq!(handle.session_id().as_deref(), Some(SESSION));
@@ -213,9 +274,20 @@ async fn json_batch_answers_and_configured_headers() {
         .protocol_version_header("2025-03-26")
         .unwrap();
     let (_, mut reader, mut writer) = client(builder);
-    writer.send(msg(json!({"jsonrpc": "2.0", "id": 7, "method": "tools/list"}))).await.unwrap();
-    assert_eq!(next_message(&mut reader).await.method(), Some("notifications/message"));
-    assert_eq!(to_value(&next_message(&mut reader).await)["result"]["ok"], true);
+    writer
+        .send(msg(
+            json!({"jsonrpc": "2.0", "id": 7, "method": "tools/list"}),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        next_message(&mut reader).await.method(),
+        Some("notifications/message")
+    );
+    assert_eq!(
+        to_value(&next_message(&mut reader).await)["result"]["ok"],
+        true
+    );
     let post = &mock.seen()[0];
     assert_eq!(post.header("mcp-session-id"), Some("resumed"));
     assert_eq!(post.header("mcp-protocol-version"), Some("2025-03-26"));

@@ -50,17 +50,26 @@ async fn stateless_server(seen: Seen) -> http::Response<Body> {
     match (&seen.method, seen.rpc_method()) {
         (&Method::POST, Some("tools/list")) => json_response(
             200,
-            result(&id, json!({ "resultType": "complete", "ttlMs": 0, "cacheScope": "private", "tools": tools() })),
+            result(
+                &id,
+                json!({ "resultType": "complete", "ttlMs": 0, "cacheScope": "private", "tools": tools() }),
+            ),
         ),
         (&Method::POST, Some("tools/call")) => {
             // 2026 answers may be SSE streams of related notifications, then the response.
             let (response, tx) = sse();
             let note = json!({"jsonrpc": "2.0", "method": "notifications/message", "params": {"level": "info", "data": "x"}});
             tx.send(event(&note)).unwrap();
-            tx.send(event(&result(&id, json!({ "resultType": "complete", "content": [] })))).unwrap();
+            tx.send(event(&result(
+                &id,
+                json!({ "resultType": "complete", "content": [] }),
+            )))
+            .unwrap();
             response
         }
-        (&Method::POST, Some(_)) => json_response(200, result(&id, json!({ "resultType": "complete" }))),
+        (&Method::POST, Some(_)) => {
+            json_response(200, result(&id, json!({ "resultType": "complete" })))
+        }
         _ => status(405),
     }
 }
@@ -76,7 +85,10 @@ async fn request_metadata_and_custom_headers() {
     let mock = Mock::start(stateless_server).await;
     let (handle, mut reader, mut writer) = client(StreamableHttpClient::builder(&mock.url));
 
-    writer.send(request(1, "tools/list", json!({}))).await.unwrap();
+    writer
+        .send(request(1, "tools/list", json!({})))
+        .await
+        .unwrap();
     let listed = to_value(&next_message(&mut reader).await);
     let names: Vec<&str> = listed["result"]["tools"]
         .as_array()
@@ -84,8 +96,15 @@ async fn request_metadata_and_custom_headers() {
         .iter()
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["test_custom_headers", "plain"], "the invalid tool is dropped");
-    assert_eq!(listed["result"]["ttlMs"], 0, "the rest of the result is kept");
+    assert_eq!(
+        names,
+        ["test_custom_headers", "plain"],
+        "the invalid tool is dropped"
+    );
+    assert_eq!(
+        listed["result"]["ttlMs"], 0,
+        "the rest of the result is kept"
+    );
     assert!(handle.tool_headers("test_custom_headers").is_some());
 
     let args = json!({
@@ -96,13 +115,22 @@ async fn request_metadata_and_custom_headers() {
         "tab_val": "\tindented", "query": "SELECT * FROM users"
     });
     writer
-        .send(request(2, "tools/call", json!({ "name": "test_custom_headers", "arguments": args })))
+        .send(request(
+            2,
+            "tools/call",
+            json!({ "name": "test_custom_headers", "arguments": args }),
+        ))
         .await
         .unwrap();
-    assert_eq!(next_message(&mut reader).await.method(), Some("notifications/message"));
+    assert_eq!(
+        next_message(&mut reader).await.method(),
+        Some("notifications/message")
+    );
     assert_eq!(to_value(&next_message(&mut reader).await)["id"], 2);
 
-    let call = mock.wait_for(|s| s.rpc_method() == Some("tools/call")).await;
+    let call = mock
+        .wait_for(|s| s.rpc_method() == Some("tools/call"))
+        .await;
     let expected = [
         ("mcp-protocol-version", "2026-07-28"),
         ("mcp-method", "tools/call"),
@@ -142,16 +170,29 @@ async fn request_metadata_and_custom_headers() {
     assert_eq!(call.header("mcp-param-priority"), None);
 
     writer
-        .send(request(4, "resources/read", json!({ "uri": "file:///path/to/file%20name.txt" })))
+        .send(request(
+            4,
+            "resources/read",
+            json!({ "uri": "file:///path/to/file%20name.txt" }),
+        ))
         .await
         .unwrap();
-    writer.send(request(5, "prompts/get", json!({ "name": "test_prompt" }))).await.unwrap();
-    writer.send(request(6, "server/discover", json!({}))).await.unwrap();
+    writer
+        .send(request(5, "prompts/get", json!({ "name": "test_prompt" })))
+        .await
+        .unwrap();
+    writer
+        .send(request(6, "server/discover", json!({})))
+        .await
+        .unwrap();
     for _ in 0..3 {
         next_message(&mut reader).await;
     }
     let read = mock.wait_for(|s| s.body["id"] == 4).await;
-    assert_eq!(read.header("mcp-name"), Some("file:///path/to/file%20name.txt"));
+    assert_eq!(
+        read.header("mcp-name"),
+        Some("file:///path/to/file%20name.txt")
+    );
     assert_eq!(read.header("mcp-method"), Some("resources/read"));
     let prompt = mock.wait_for(|s| s.body["id"] == 5).await;
     assert_eq!(prompt.header("mcp-name"), Some("test_prompt"));
@@ -168,10 +209,18 @@ async fn request_metadata_and_custom_headers() {
 #[tokio::test]
 async fn tool_headers_set_by_hand() {
     let mock = Mock::start(stateless_server).await;
-    let (handle, mut reader, mut writer) = client(StreamableHttpClient::builder(&mock.url).learn_tool_headers(false));
-    writer.send(request(1, "tools/list", json!({}))).await.unwrap();
+    let (handle, mut reader, mut writer) =
+        client(StreamableHttpClient::builder(&mock.url).learn_tool_headers(false));
+    writer
+        .send(request(1, "tools/list", json!({})))
+        .await
+        .unwrap();
     let listed = to_value(&next_message(&mut reader).await);
-    assert_eq!(listed["result"]["tools"].as_array().unwrap().len(), 3, "nothing dropped");
+    assert_eq!(
+        listed["result"]["tools"].as_array().unwrap().len(),
+        3,
+        "nothing dropped"
+    );
     assert!(handle.tool_headers("test_custom_headers").is_none());
 
     let schema = json!({ "type": "object", "properties": { "nested": { "type": "object", "properties": {
@@ -179,7 +228,11 @@ async fn tool_headers_set_by_hand() {
     }}}});
     handle.set_tool_headers("mine", ToolHeaders::from_input_schema(&schema).unwrap());
     writer
-        .send(request(2, "tools/call", json!({ "name": "mine", "arguments": { "nested": { "zone": "eu" } } })))
+        .send(request(
+            2,
+            "tools/call",
+            json!({ "name": "mine", "arguments": { "nested": { "zone": "eu" } } }),
+        ))
         .await
         .unwrap();
     next_message(&mut reader).await;

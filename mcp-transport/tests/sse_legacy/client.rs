@@ -20,14 +20,33 @@ use mock::*;
 #[tokio::test]
 async fn against_the_legacy_server() {
     use futures::StreamExt;
-    let (service, addr) = super::server::start(mcp_transport::sse_legacy::SseServerConfig::default()).await;
-    let client = SseClient::connect(&format!("http://{addr}/sse")).await.unwrap();
-    assert!(client.endpoint().starts_with(&format!("http://{addr}/messages?sessionId=")));
+    let (service, addr) =
+        super::server::start(mcp_transport::sse_legacy::SseServerConfig::default()).await;
+    let client = SseClient::connect(&format!("http://{addr}/sse"))
+        .await
+        .unwrap();
+    assert!(
+        client
+            .endpoint()
+            .starts_with(&format!("http://{addr}/messages?sessionId="))
+    );
     let (mut reader, mut writer) = client.split();
-    writer.send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "ping"}))).await.unwrap();
-    assert_eq!(to_value(&next_message(&mut reader).await), json!({"jsonrpc": "2.0", "id": 1, "result": {"echo": "ping"}}));
-    writer.send(msg(json!({"jsonrpc": "2.0", "method": "poke"}))).await.unwrap();
-    assert_eq!(next_message(&mut reader).await.method(), Some("notifications/poked"));
+    writer
+        .send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "ping"})))
+        .await
+        .unwrap();
+    assert_eq!(
+        to_value(&next_message(&mut reader).await),
+        json!({"jsonrpc": "2.0", "id": 1, "result": {"echo": "ping"}})
+    );
+    writer
+        .send(msg(json!({"jsonrpc": "2.0", "method": "poke"})))
+        .await
+        .unwrap();
+    assert_eq!(
+        next_message(&mut reader).await.method(),
+        Some("notifications/poked")
+    );
     assert_eq!(service.session_count(), 1);
 
     writer.close().await.unwrap();
@@ -50,18 +69,22 @@ async fn hand_written(endpoint: &'static str) -> Mock {
             match seen.method {
                 Method::GET if seen.uri.path() == "/mcp" => {
                     let (response, tx) = sse();
-                    tx.send(format!(": hi\n\nevent: endpoint\ndata: {endpoint}\n\n")).unwrap();
+                    tx.send(format!(": hi\n\nevent: endpoint\ndata: {endpoint}\n\n"))
+                        .unwrap();
                     *stream.lock().unwrap() = Some(tx);
                     response
                 }
-                Method::POST if seen.uri.path() == "/post" && seen.uri.query() == Some("token=1") => {
+                Method::POST
+                    if seen.uri.path() == "/post" && seen.uri.query() == Some("token=1") =>
+                {
                     if seen.rpc_method() == Some("fail") {
                         return text(500, "broken");
                     }
                     if let Some(id) = seen.body.get("id") {
                         let answer = result(id, json!({ "ok": seen.header("x-key") }));
                         let tx = stream.lock().unwrap().clone().unwrap();
-                        tx.send(format!("event: message\r\ndata: {answer}\r\n\r\n")).unwrap();
+                        tx.send(format!("event: message\r\ndata: {answer}\r\n\r\n"))
+                            .unwrap();
                     }
                     status(202)
                 }
@@ -75,15 +98,38 @@ async fn hand_written(endpoint: &'static str) -> Mock {
 #[tokio::test]
 async fn against_a_hand_written_endpoint() {
     let mock = hand_written("post?token=1").await;
-    let client = SseClient::builder(&mock.url).header("x-key", "k").connect().await.unwrap();
-    assert_eq!(client.endpoint(), format!("http://{}/post?token=1", mock.addr));
+    let client = SseClient::builder(&mock.url)
+        .header("x-key", "k")
+        .connect()
+        .await
+        .unwrap();
+    assert_eq!(
+        client.endpoint(),
+        format!("http://{}/post?token=1", mock.addr)
+    );
     let (mut reader, mut writer) = client.split();
-    writer.send(msg(json!({"jsonrpc": "2.0", "id": 7, "method": "tools/list"}))).await.unwrap();
-    assert_eq!(to_value(&next_message(&mut reader).await)["result"]["ok"], "k");
-    writer.send(msg(json!({"jsonrpc": "2.0", "id": 8, "method": "fail"}))).await.unwrap();
+    writer
+        .send(msg(
+            json!({"jsonrpc": "2.0", "id": 7, "method": "tools/list"}),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        to_value(&next_message(&mut reader).await)["result"]["ok"],
+        "k"
+    );
+    writer
+        .send(msg(json!({"jsonrpc": "2.0", "id": 8, "method": "fail"})))
+        .await
+        .unwrap();
     let error: Value = to_value(&next_message(&mut reader).await);
     assert_eq!(error["id"], 8);
-    assert!(error["error"]["message"].as_str().unwrap().contains("broken"));
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("broken")
+    );
     let get = &mock.seen_method(Method::GET)[0];
     assert_eq!(get.header("accept"), Some("text/event-stream"));
     let post = mock.wait_for(|s| s.method == Method::POST).await;
@@ -118,12 +164,18 @@ async fn bad_endpoints_are_refused() {
     // Not an SSE stream at all (a Streamable HTTP server's 405, say).
     let modern = Mock::start(|_seen: Seen| async move { text(405, "use POST") }).await;
     let e = SseClient::connect(&modern.url).await.unwrap_err();
-    assert!(matches!(&e, TransportError::Closed(m) if m.contains("405")), "{e}");
+    assert!(
+        matches!(&e, TransportError::Closed(m) if m.contains("405")),
+        "{e}"
+    );
 
     // Nobody listening.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/sse", listener.local_addr().unwrap());
     drop(listener);
     let e = SseClient::connect(&url).await.unwrap_err();
-    assert!(matches!(&e, TransportError::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused), "{e}");
+    assert!(
+        matches!(&e, TransportError::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused),
+        "{e}"
+    );
 }

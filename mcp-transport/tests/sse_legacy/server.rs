@@ -30,9 +30,10 @@ pub async fn echo_engine(transport: SessionTransport) {
                 let result = json!({ "echo": r.method });
                 JsonRpcMessage::Response(JsonRpcResultResponse::new(r.id, &result).unwrap()).into()
             }
-            JsonRpcMessage::Notification(n) if n.method == "poke" => {
-                JsonRpcMessage::Notification(JsonRpcNotification::new("notifications/poked", &json!({})).unwrap()).into()
-            }
+            JsonRpcMessage::Notification(n) if n.method == "poke" => JsonRpcMessage::Notification(
+                JsonRpcNotification::new("notifications/poked", &json!({})).unwrap(),
+            )
+            .into(),
             _ => continue,
         };
         if writer.send(out).await.is_err() {
@@ -56,9 +57,14 @@ pub async fn start(config: SseServerConfig) -> (SseServerService<Handler>, std::
     (service, addr)
 }
 
-async fn send(addr: std::net::SocketAddr, request: Request<Full<Bytes>>) -> http::Response<Incoming> {
+async fn send(
+    addr: std::net::SocketAddr,
+    request: Request<Full<Bytes>>,
+) -> http::Response<Incoming> {
     let stream = TcpStream::connect(addr).await.unwrap();
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.unwrap();
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .unwrap();
     tokio::spawn(conn);
     sender.send_request(request).await.unwrap()
 }
@@ -129,31 +135,67 @@ async fn endpoint_messages_and_session_end() {
     })
     .await
     .unwrap();
-    let r = send(addr, post(addr, &endpoint).body(body(json!({"jsonrpc": "2.0", "method": "x"}))).unwrap()).await;
+    let r = send(
+        addr,
+        post(addr, &endpoint)
+            .body(body(json!({"jsonrpc": "2.0", "method": "x"})))
+            .unwrap(),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn refusals() {
-    let config = SseServerConfig::default().max_sessions(1).max_body_size(64).keep_alive_interval(None);
+    let config = SseServerConfig::default()
+        .max_sessions(1)
+        .max_body_size(64)
+        .keep_alive_interval(None);
     let (_service, addr) = start(config).await;
     let status = |r: http::Response<Incoming>| r.status();
 
-    let evil = get(addr, "/sse").header("origin", "http://evil.example").body(Full::default()).unwrap();
+    let evil = get(addr, "/sse")
+        .header("origin", "http://evil.example")
+        .body(Full::default())
+        .unwrap();
     assert_eq!(status(send(addr, evil).await), StatusCode::FORBIDDEN);
-    let bad_host = Request::get(format!("http://{addr}/sse")).header("host", "evil.example").body(Full::default()).unwrap();
-    assert_eq!(status(send(addr, bad_host).await), StatusCode::MISDIRECTED_REQUEST);
-    let put = Request::put(format!("http://{addr}/sse")).header("host", addr.to_string()).body(Full::default()).unwrap();
+    let bad_host = Request::get(format!("http://{addr}/sse"))
+        .header("host", "evil.example")
+        .body(Full::default())
+        .unwrap();
+    assert_eq!(
+        status(send(addr, bad_host).await),
+        StatusCode::MISDIRECTED_REQUEST
+    );
+    let put = Request::put(format!("http://{addr}/sse"))
+        .header("host", addr.to_string())
+        .body(Full::default())
+        .unwrap();
     let r = send(addr, put).await;
     assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(r.headers()["allow"], "GET");
-    assert_eq!(status(send(addr, get(addr, "/elsewhere").body(Full::default()).unwrap()).await), StatusCode::NOT_FOUND);
-    assert_eq!(status(send(addr, get(addr, "/messages").body(Full::default()).unwrap()).await), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        status(send(addr, get(addr, "/elsewhere").body(Full::default()).unwrap()).await),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        status(send(addr, get(addr, "/messages").body(Full::default()).unwrap()).await),
+        StatusCode::METHOD_NOT_ALLOWED
+    );
 
     let note = || body(json!({"jsonrpc": "2.0", "method": "x"}));
-    assert_eq!(status(send(addr, post(addr, "/messages").body(note()).unwrap()).await), StatusCode::BAD_REQUEST);
     assert_eq!(
-        status(send(addr, post(addr, "/messages?sessionId=nope").body(note()).unwrap()).await),
+        status(send(addr, post(addr, "/messages").body(note()).unwrap()).await),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        status(
+            send(
+                addr,
+                post(addr, "/messages?sessionId=nope").body(note()).unwrap()
+            )
+            .await
+        ),
         StatusCode::NOT_FOUND
     );
 
@@ -162,22 +204,47 @@ async fn refusals() {
     let mut stream = open.into_body();
     let mut text = String::new();
     read_until(&mut stream, &mut text, "\n\n").await;
-    let endpoint = text.lines().nth(1).unwrap().strip_prefix("data: ").unwrap().to_owned();
-    assert_eq!(status(send(addr, get(addr, "/sse").body(Full::default()).unwrap()).await), StatusCode::SERVICE_UNAVAILABLE);
+    let endpoint = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .strip_prefix("data: ")
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        status(send(addr, get(addr, "/sse").body(Full::default()).unwrap()).await),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
 
     let text_plain = Request::post(format!("http://{addr}{endpoint}"))
         .header("host", addr.to_string())
         .header("content-type", "text/plain")
         .body(note())
         .unwrap();
-    assert_eq!(status(send(addr, text_plain).await), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(
+        status(send(addr, text_plain).await),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
     let big = json!({"jsonrpc": "2.0", "method": "x", "params": {"pad": "x".repeat(100)}});
-    assert_eq!(status(send(addr, post(addr, &endpoint).body(body(big)).unwrap()).await), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        status(send(addr, post(addr, &endpoint).body(body(big)).unwrap()).await),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
     let batch = json!([{"jsonrpc": "2.0", "method": "x"}]);
-    assert_eq!(status(send(addr, post(addr, &endpoint).body(body(batch)).unwrap()).await), StatusCode::BAD_REQUEST);
-    let r = send(addr, post(addr, &endpoint).body(Full::new(Bytes::from_static(b"{oops"))).unwrap()).await;
+    assert_eq!(
+        status(send(addr, post(addr, &endpoint).body(body(batch)).unwrap()).await),
+        StatusCode::BAD_REQUEST
+    );
+    let r = send(
+        addr,
+        post(addr, &endpoint)
+            .body(Full::new(Bytes::from_static(b"{oops")))
+            .unwrap(),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    let error: Value = serde_json::from_slice(&r.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let error: Value =
+        serde_json::from_slice(&r.into_body().collect().await.unwrap().to_bytes()).unwrap();
     assert_eq!(error["error"]["code"], -32700);
     drop(stream);
 }

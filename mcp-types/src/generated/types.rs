@@ -443,9 +443,9 @@ impl CallToolResult {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(untagged))]
 pub enum CallToolResultResponseResult {
-    /// A [`InputRequiredResult`].
+    /// A [`InputRequiredResult`], with `resultType` `"input_required"`.
     InputRequired(InputRequiredResult),
-    /// A [`CallToolResult`].
+    /// A [`CallToolResult`], with `resultType` `"complete"`.
     CallTool(CallToolResult),
 }
 
@@ -460,58 +460,29 @@ impl serde::Serialize for CallToolResultResponseResult {
 
 impl<'de> serde::Deserialize<'de> for CallToolResultResponseResult {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape::Object {
-                known: &["_meta", "inputRequests", "requestState", "resultType"],
-                required: &["resultType"],
-                tags: &[],
-            },
-            crate::de::Shape::Object {
-                known: &[
-                    "_meta",
-                    "content",
-                    "isError",
-                    "resultType",
-                    "structuredContent",
-                ],
-                required: &["content"],
-                tags: &[],
-            },
-        ];
-        const NAMES: &[&str] = &["InputRequired", "CallTool"];
-        fn variant<'v, V: serde::Deserializer<'v, Error = serde_json::Error>>(
-            index: usize,
-            v: V,
-        ) -> Result<CallToolResultResponseResult, serde_json::Error> {
-            match index {
-                0 => <InputRequiredResult as serde::Deserialize>::deserialize(v)
-                    .map(CallToolResultResponseResult::InputRequired),
-                _ => <CallToolResult as serde::Deserialize>::deserialize(v)
-                    .map(CallToolResultResponseResult::CallTool),
-            }
+        crate::de::tagged(deserializer)
+    }
+}
+
+impl crate::de::Tagged for CallToolResultResponseResult {
+    const NAME: &'static str = "CallToolResultResponseResult";
+    const NOUN: &'static str = "call tool result response result";
+    const KEY: &'static str = "resultType";
+    const TAGS: &'static [&'static str] = &["input_required", "complete"];
+    const VARIANTS: &'static [&'static str] = &["InputRequired", "CallTool"];
+    const FALLBACK: Option<usize> = Some(1);
+    const OPEN: bool = true;
+
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        match index {
+            0 => <InputRequiredResult as serde::Deserialize>::deserialize(deserializer)
+                .map(Self::InputRequired),
+            _ => <CallToolResult as serde::Deserialize>::deserialize(deserializer)
+                .map(Self::CallTool),
         }
-        let mask = crate::de::candidates(&value, SHAPES);
-        if mask == 0 {
-            return Err(crate::de::custom(crate::de::no_variant(
-                "CallToolResultResponseResult",
-                &value,
-                "InputRequiredResult | CallToolResult",
-            )));
-        }
-        let last = 63 - mask.leading_zeros() as usize;
-        for index in (0..last).filter(|i| mask & (1 << i) != 0) {
-            if let Ok(v) = variant(index, &value) {
-                return Ok(v);
-            }
-        }
-        variant(last, value).map_err(|e| {
-            crate::de::custom(crate::de::invalid_variant(
-                "CallToolResultResponseResult",
-                NAMES[last],
-                e,
-            ))
-        })
     }
 }
 
@@ -948,6 +919,7 @@ impl crate::de::Tagged for CompleteRequestParamsRef {
     const TAGS: &'static [&'static str] = &["ref/prompt", "ref/resource"];
     const VARIANTS: &'static [&'static str] = &["Prompt", "ResourceTemplate"];
     const FALLBACK: Option<usize> = None;
+    const OPEN: bool = false;
 
     fn variant<'de, D: serde::Deserializer<'de>>(
         index: usize,
@@ -1090,6 +1062,7 @@ impl crate::de::Tagged for ContentBlock {
     const VARIANTS: &'static [&'static str] =
         &["Text", "Image", "Audio", "ResourceLink", "Resource"];
     const FALLBACK: Option<usize> = None;
+    const OPEN: bool = false;
 
     fn variant<'de, D: serde::Deserializer<'de>>(
         index: usize,
@@ -1559,6 +1532,7 @@ impl crate::de::Tagged for ElicitRequestParams {
     const TAGS: &'static [&'static str] = &["form", "url"];
     const VARIANTS: &'static [&'static str] = &["Form", "Url"];
     const FALLBACK: Option<usize> = Some(0);
+    const OPEN: bool = false;
 
     fn variant<'de, D: serde::Deserializer<'de>>(
         index: usize,
@@ -2149,9 +2123,9 @@ impl GetPromptResult {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(untagged))]
 pub enum GetPromptResultResponseResult {
-    /// A [`InputRequiredResult`].
+    /// A [`InputRequiredResult`], with `resultType` `"input_required"`.
     InputRequired(InputRequiredResult),
-    /// A [`GetPromptResult`].
+    /// A [`GetPromptResult`], with `resultType` `"complete"`.
     GetPrompt(GetPromptResult),
 }
 
@@ -2166,52 +2140,29 @@ impl serde::Serialize for GetPromptResultResponseResult {
 
 impl<'de> serde::Deserialize<'de> for GetPromptResultResponseResult {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape::Object {
-                known: &["_meta", "inputRequests", "requestState", "resultType"],
-                required: &["resultType"],
-                tags: &[],
-            },
-            crate::de::Shape::Object {
-                known: &["_meta", "description", "messages", "resultType"],
-                required: &["messages"],
-                tags: &[],
-            },
-        ];
-        const NAMES: &[&str] = &["InputRequired", "GetPrompt"];
-        fn variant<'v, V: serde::Deserializer<'v, Error = serde_json::Error>>(
-            index: usize,
-            v: V,
-        ) -> Result<GetPromptResultResponseResult, serde_json::Error> {
-            match index {
-                0 => <InputRequiredResult as serde::Deserialize>::deserialize(v)
-                    .map(GetPromptResultResponseResult::InputRequired),
-                _ => <GetPromptResult as serde::Deserialize>::deserialize(v)
-                    .map(GetPromptResultResponseResult::GetPrompt),
-            }
+        crate::de::tagged(deserializer)
+    }
+}
+
+impl crate::de::Tagged for GetPromptResultResponseResult {
+    const NAME: &'static str = "GetPromptResultResponseResult";
+    const NOUN: &'static str = "get prompt result response result";
+    const KEY: &'static str = "resultType";
+    const TAGS: &'static [&'static str] = &["input_required", "complete"];
+    const VARIANTS: &'static [&'static str] = &["InputRequired", "GetPrompt"];
+    const FALLBACK: Option<usize> = Some(1);
+    const OPEN: bool = true;
+
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        match index {
+            0 => <InputRequiredResult as serde::Deserialize>::deserialize(deserializer)
+                .map(Self::InputRequired),
+            _ => <GetPromptResult as serde::Deserialize>::deserialize(deserializer)
+                .map(Self::GetPrompt),
         }
-        let mask = crate::de::candidates(&value, SHAPES);
-        if mask == 0 {
-            return Err(crate::de::custom(crate::de::no_variant(
-                "GetPromptResultResponseResult",
-                &value,
-                "InputRequiredResult | GetPromptResult",
-            )));
-        }
-        let last = 63 - mask.leading_zeros() as usize;
-        for index in (0..last).filter(|i| mask & (1 << i) != 0) {
-            if let Ok(v) = variant(index, &value) {
-                return Ok(v);
-            }
-        }
-        variant(last, value).map_err(|e| {
-            crate::de::custom(crate::de::invalid_variant(
-                "GetPromptResultResponseResult",
-                NAMES[last],
-                e,
-            ))
-        })
     }
 }
 
@@ -2770,6 +2721,7 @@ impl crate::de::Tagged for InputRequest {
         &["sampling/createMessage", "roots/list", "elicitation/create"];
     const VARIANTS: &'static [&'static str] = &["CreateMessage", "ListRoots", "Elicit"];
     const FALLBACK: Option<usize> = None;
+    const OPEN: bool = false;
 
     fn variant<'de, D: serde::Deserializer<'de>>(
         index: usize,
@@ -4519,9 +4471,9 @@ impl ReadResourceResult {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(untagged))]
 pub enum ReadResourceResultResponseResult {
-    /// A [`InputRequiredResult`].
+    /// A [`InputRequiredResult`], with `resultType` `"input_required"`.
     InputRequired(InputRequiredResult),
-    /// A [`ReadResourceResult`].
+    /// A [`ReadResourceResult`], with `resultType` `"complete"`.
     ReadResource(ReadResourceResult),
 }
 
@@ -4536,52 +4488,29 @@ impl serde::Serialize for ReadResourceResultResponseResult {
 
 impl<'de> serde::Deserialize<'de> for ReadResourceResultResponseResult {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape::Object {
-                known: &["_meta", "inputRequests", "requestState", "resultType"],
-                required: &["resultType"],
-                tags: &[],
-            },
-            crate::de::Shape::Object {
-                known: &["_meta", "cacheScope", "contents", "resultType", "ttlMs"],
-                required: &["contents"],
-                tags: &[],
-            },
-        ];
-        const NAMES: &[&str] = &["InputRequired", "ReadResource"];
-        fn variant<'v, V: serde::Deserializer<'v, Error = serde_json::Error>>(
-            index: usize,
-            v: V,
-        ) -> Result<ReadResourceResultResponseResult, serde_json::Error> {
-            match index {
-                0 => <InputRequiredResult as serde::Deserialize>::deserialize(v)
-                    .map(ReadResourceResultResponseResult::InputRequired),
-                _ => <ReadResourceResult as serde::Deserialize>::deserialize(v)
-                    .map(ReadResourceResultResponseResult::ReadResource),
-            }
+        crate::de::tagged(deserializer)
+    }
+}
+
+impl crate::de::Tagged for ReadResourceResultResponseResult {
+    const NAME: &'static str = "ReadResourceResultResponseResult";
+    const NOUN: &'static str = "read resource result response result";
+    const KEY: &'static str = "resultType";
+    const TAGS: &'static [&'static str] = &["input_required", "complete"];
+    const VARIANTS: &'static [&'static str] = &["InputRequired", "ReadResource"];
+    const FALLBACK: Option<usize> = Some(1);
+    const OPEN: bool = true;
+
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        match index {
+            0 => <InputRequiredResult as serde::Deserialize>::deserialize(deserializer)
+                .map(Self::InputRequired),
+            _ => <ReadResourceResult as serde::Deserialize>::deserialize(deserializer)
+                .map(Self::ReadResource),
         }
-        let mask = crate::de::candidates(&value, SHAPES);
-        if mask == 0 {
-            return Err(crate::de::custom(crate::de::no_variant(
-                "ReadResourceResultResponseResult",
-                &value,
-                "InputRequiredResult | ReadResourceResult",
-            )));
-        }
-        let last = 63 - mask.leading_zeros() as usize;
-        for index in (0..last).filter(|i| mask & (1 << i) != 0) {
-            if let Ok(v) = variant(index, &value) {
-                return Ok(v);
-            }
-        }
-        variant(last, value).map_err(|e| {
-            crate::de::custom(crate::de::invalid_variant(
-                "ReadResourceResultResponseResult",
-                NAMES[last],
-                e,
-            ))
-        })
     }
 }
 
@@ -5209,6 +5138,7 @@ impl crate::de::Tagged for SamplingMessageContentBlock {
     const TAGS: &'static [&'static str] = &["text", "image", "audio", "tool_use", "tool_result"];
     const VARIANTS: &'static [&'static str] = &["Text", "Image", "Audio", "ToolUse", "ToolResult"];
     const FALLBACK: Option<usize> = None;
+    const OPEN: bool = false;
 
     fn variant<'de, D: serde::Deserializer<'de>>(
         index: usize,

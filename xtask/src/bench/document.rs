@@ -75,7 +75,9 @@ fn method(options: &Options) -> String {
 - **rmcp server** (`bench/rmcp-server/`): the documented pattern —
   `#[tool_router]`/`#[tool_handler]`, `serve(stdio())` or
   `serve(stdio_pipes())`, and `StreamableHttpService` with a
-  `LocalSessionManager` under `axum::serve`; stateful = legacy session mode,
+  `LocalSessionManager` under `axum::serve` (the service factory clones one
+  prebuilt server instead of rebuilding the tool router per session or
+  stateless request); stateful = legacy session mode,
   stateless = `with_legacy_session_mode(false).with_json_response(true)`.
   Accepted sockets get `TCP_NODELAY` (axum's documented `tap_io`); without
   it every stateful call stalls ~40 ms on Nagle vs. delayed ACK.",

@@ -347,6 +347,21 @@ fn summary_row<T>(
     ]
 }
 
+/// Like [`summary_row`], for figures where the floor does not do the same
+/// work (it keeps no session state): no ratios to it.
+fn summary_row_no_floor_ratio<T>(
+    title: &str,
+    unit: &str,
+    rows: &[Row<T>],
+    key: impl Fn(&T) -> f64 + Copy,
+    show: impl Fn(f64) -> String,
+) -> Vec<String> {
+    let mut row = summary_row(title, unit, rows, key, false, show);
+    row[5] = "—".to_owned();
+    row[6] = "—".to_owned();
+    row
+}
+
 /// The headline figures of every section in one table: ours, rmcp's best
 /// variant, the floor, and the ratios.
 pub(crate) fn summary_table(results: &Results) -> String {
@@ -384,12 +399,11 @@ pub(crate) fn summary_table(results: &Results) -> String {
     }
     for s in &results.sessions {
         let kib = |v: &Sessions| v.bytes_per_session() / 1024.0;
-        rows.push(summary_row(
+        rows.push(summary_row_no_floor_ratio(
             &s.title,
             "KiB/session",
             &s.rows,
             kib,
-            false,
             |v| format!("{v:.1}"),
         ));
     }

@@ -301,7 +301,11 @@ fn emit_union(out: &mut String, t: &TypeDef, u: &Union, model: &Model) {
             );
             out.push_str("crate::de::OneOrMany::One(v) => Self::One(v),\ncrate::de::OneOrMany::Many(v) => Self::Many(v),\n})\n");
         }
-        UnionStyle::Discriminated { key, fallback } => {
+        UnionStyle::Discriminated {
+            key,
+            fallback,
+            open,
+        } => {
             out.push_str("crate::de::tagged(deserializer)\n");
             let quoted = |f: &dyn Fn(&super::model::Variant) -> String| {
                 u.variants
@@ -312,7 +316,7 @@ fn emit_union(out: &mut String, t: &TypeDef, u: &Union, model: &Model) {
             };
             let _ = writeln!(
                 after,
-                "impl crate::de::Tagged for {name} {{\nconst NAME: &'static str = {name:?};\nconst NOUN: &'static str = {noun:?};\nconst KEY: &'static str = {key:?};\nconst TAGS: &'static [&'static str] = &[{tags}];\nconst VARIANTS: &'static [&'static str] = &[{names}];\nconst FALLBACK: Option<usize> = {fallback:?};\n",
+                "impl crate::de::Tagged for {name} {{\nconst NAME: &'static str = {name:?};\nconst NOUN: &'static str = {noun:?};\nconst KEY: &'static str = {key:?};\nconst TAGS: &'static [&'static str] = &[{tags}];\nconst VARIANTS: &'static [&'static str] = &[{names}];\nconst FALLBACK: Option<usize> = {fallback:?};\nconst OPEN: bool = {open};\n",
                 name = t.name,
                 noun = noun(&t.name),
                 tags = quoted(&|v| v.tag.clone().unwrap_or_default()),

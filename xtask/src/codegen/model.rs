@@ -113,10 +113,13 @@ pub(crate) struct Variant {
 #[derive(Debug, Clone)]
 pub(crate) enum UnionStyle {
     /// Every variant has a distinct string `const` under `key`; the variant
-    /// at `fallback` (if any) is used when the key is absent.
+    /// at `fallback` (if any) is used when the key is absent (or, when
+    /// `open`, has another value).
     Discriminated {
         key: String,
         fallback: Option<usize>,
+        /// An unknown value also selects the fallback (and is kept).
+        open: bool,
     },
     /// `X | X[]`.
     OneOrMany,

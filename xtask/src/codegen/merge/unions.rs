@@ -184,8 +184,27 @@ impl<'s> Builder<'s> {
                 style = UnionStyle::Discriminated {
                     key: (*key).to_owned(),
                     fallback,
+                    open: false,
                 };
                 break;
+            }
+        }
+        // A 2026-07-28 result that may instead ask for input: the schema has no
+        // const for it, but `resultType` tells them apart (SEP-2322:
+        // `"input_required"`, otherwise or when absent, the result itself).
+        if matches!(style, UnionStyle::Untagged) && variants.len() == 2 {
+            if let Some(input) = variants
+                .iter()
+                .position(|v| v.ty == TypeRef::Named("InputRequiredResult".into()))
+            {
+                let other = 1 - input;
+                variants[input].tag = Some("input_required".into());
+                variants[other].tag = Some("complete".into());
+                style = UnionStyle::Discriminated {
+                    key: "resultType".into(),
+                    fallback: Some(other),
+                    open: true,
+                };
             }
         }
         let type_names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();

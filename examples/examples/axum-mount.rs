@@ -17,8 +17,12 @@ struct Hello {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt().with_writer(std::io::stderr).init();
-    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:3000".into());
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .init();
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:3000".into());
     let mcp = McpServer::new("axum-mounted")
         .tool("hello", |Hello { name }: Hello| format!("Hello, {name}!"))
         .http_service()

@@ -33,9 +33,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // stdio is one connection: a single-threaded runtime avoids cross-thread
     // wake-ups; HTTP spreads connections over the cores.
     let runtime = if args.first().map(String::as_str) == Some("http") {
-        tokio::runtime::Builder::new_multi_thread().enable_all().build()?
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
     } else {
-        tokio::runtime::Builder::new_current_thread().enable_all().build()?
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
     };
     runtime.block_on(run(args))
 }
@@ -44,7 +48,9 @@ async fn run(args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
     match args.first().map(String::as_str) {
         Some("stdio") | None => server().serve_stdio().await?,
         Some("http") => {
-            let addr = args.get(1).ok_or("usage: bench-server http <addr> stateful|stateless")?;
+            let addr = args
+                .get(1)
+                .ok_or("usage: bench-server http <addr> stateful|stateless")?;
             let json = match args.get(2).map(String::as_str) {
                 Some("stateless") => true,
                 Some("stateful") | None => false,
@@ -55,7 +61,10 @@ async fn run(args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
                 .dns_rebinding_protection(false)
                 .max_sessions(100_000);
             let http = server().http_service_with(config).await?;
-            HttpServer::bind(addr.as_str()).await?.serve(http.service.clone()).await?;
+            HttpServer::bind(addr.as_str())
+                .await?
+                .serve(http.service.clone())
+                .await?;
         }
         Some(other) => return Err(format!("unknown mode `{other}`").into()),
     }

@@ -17,7 +17,9 @@ struct Add {
 fn quickstart() -> McpServer {
     McpServer::new("Demo")
         .tool("add", |Add { a, b }: Add| a + b)
-        .resource_template("greeting://{name}", |name: String| format!("Hello, {name}!"))
+        .resource_template("greeting://{name}", |name: String| {
+            format!("Hello, {name}!")
+        })
 }
 
 #[tokio::main]
@@ -35,19 +37,36 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         session.protocol_version()
     );
     for tool in session.list_all_tools().await? {
-        println!("tool {}: {}", tool.name, tool.description.unwrap_or_default());
+        println!(
+            "tool {}: {}",
+            tool.name,
+            tool.description.unwrap_or_default()
+        );
     }
-    let sum = session.call_tool("add", serde_json::json!({"a": 2, "b": 3})).await?;
+    let sum = session
+        .call_tool("add", serde_json::json!({"a": 2, "b": 3}))
+        .await?;
     println!("add(2, 3) = {}", text_of(&sum.content));
     let greeting = session.read_resource("greeting://World").await?;
     let contents = serde_json::to_value(&greeting.contents)?;
-    println!("greeting://World = {}", contents[0]["text"].as_str().unwrap_or_default());
-    let bad = session.call_tool("add", serde_json::json!({"a": 2, "b": "three"})).await?;
-    println!("add(2, \"three\") is an error result: {}", text_of(&bad.content));
+    println!(
+        "greeting://World = {}",
+        contents[0]["text"].as_str().unwrap_or_default()
+    );
+    let bad = session
+        .call_tool("add", serde_json::json!({"a": 2, "b": "three"}))
+        .await?;
+    println!(
+        "add(2, \"three\") is an error result: {}",
+        text_of(&bad.content)
+    );
     session.close().await?;
     Ok(())
 }
 
 fn text_of(content: &[mcp_server::types::ContentBlock]) -> String {
-    serde_json::to_value(content).ok().and_then(|v| v[0]["text"].as_str().map(str::to_owned)).unwrap_or_default()
+    serde_json::to_value(content)
+        .ok()
+        .and_then(|v| v[0]["text"].as_str().map(str::to_owned))
+        .unwrap_or_default()
 }

@@ -13,8 +13,12 @@ struct Message {
 async fn main() -> mcp_server::Result<()> {
     McpServer::new("Echo")
         .tool("echo", |m: Message| format!("Tool echo: {}", m.message))
-        .resource_template("echo://{message}", |message: String| format!("Resource echo: {message}"))
-        .prompt("echo", |m: Message| format!("Please process this message: {}", m.message))
+        .resource_template("echo://{message}", |message: String| {
+            format!("Resource echo: {message}")
+        })
+        .prompt("echo", |m: Message| {
+            format!("Please process this message: {}", m.message)
+        })
         .serve_stdio()
         .await
 }

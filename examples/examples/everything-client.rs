@@ -22,25 +22,38 @@ async fn main() {
 }
 
 async fn run() -> Result<(), Error> {
-    let url = std::env::args().nth(1).ok_or("usage: everything-client <server-url>")?;
+    let url = std::env::args()
+        .nth(1)
+        .ok_or("usage: everything-client <server-url>")?;
     let scenario = std::env::var("MCP_CONFORMANCE_SCENARIO").unwrap_or_default();
     let context: Value = std::env::var("MCP_CONFORMANCE_CONTEXT")
         .ok()
         .and_then(|c| serde_json::from_str(&c).ok())
         .unwrap_or(Value::Null);
-    let version = match std::env::var("MCP_CONFORMANCE_PROTOCOL_VERSION").ok().as_deref().and_then(ProtocolVersion::parse) {
+    let version = match std::env::var("MCP_CONFORMANCE_PROTOCOL_VERSION")
+        .ok()
+        .as_deref()
+        .and_then(ProtocolVersion::parse)
+    {
         Some(v) => VersionChoice::Fixed(v),
         None => VersionChoice::Auto,
     };
     let session = ClientSession::builder()
         .protocol_version(version)
-        .sampling(|_params| async { Ok(sampled_text("test-model", "This is a test response from the client")) })
+        .sampling(|_params| async {
+            Ok(sampled_text(
+                "test-model",
+                "This is a test response from the client",
+            ))
+        })
         .elicitation(|params: ElicitRequestParams| async move {
             let fill = placeholders(&params);
             Ok(accept_with_defaults(&params, fill))
         })
         .roots(|| async {
-            let root: Root = serde_json::from_value(json!({"uri": "file:///test/root", "name": "Test Root"})).expect("a valid root");
+            let root: Root =
+                serde_json::from_value(json!({"uri": "file:///test/root", "name": "Test Root"}))
+                    .expect("a valid root");
             Ok(vec![root])
         })
         .connect_url(url)
@@ -50,10 +63,14 @@ async fn run() -> Result<(), Error> {
     let names: Vec<String> = tools.iter().map(|t| t.name.clone()).collect();
     match scenario.as_str() {
         "tools_call" => {
-            session.call_tool("add_numbers", json!({"a": 5, "b": 3})).await?;
+            session
+                .call_tool("add_numbers", json!({"a": 5, "b": 3}))
+                .await?;
         }
         "elicitation-sep1034-client-defaults" => {
-            session.call_tool("test_client_elicitation_defaults", json!({})).await?;
+            session
+                .call_tool("test_client_elicitation_defaults", json!({}))
+                .await?;
         }
         "sse-retry" => {
             session.call_tool("test_reconnection", json!({})).await?;
@@ -71,7 +88,9 @@ async fn run() -> Result<(), Error> {
                 session.read_resource(&resource.uri).await?;
             }
             for prompt in session.list_all_prompts().await? {
-                session.get_prompt(&prompt.name, serde_json::Map::new()).await?;
+                session
+                    .get_prompt(&prompt.name, serde_json::Map::new())
+                    .await?;
             }
         }
         "http-custom-headers" => {
@@ -81,15 +100,15 @@ async fn run() -> Result<(), Error> {
                 session.call_tool(name, call["arguments"].clone()).await?;
             }
         }
-        "http-invalid-tool-headers" => {
-            if names.iter().any(|n| n == "valid_tool") {
-                session.call_tool("valid_tool", json!({})).await?;
-            }
+        "http-invalid-tool-headers" if names.iter().any(|n| n == "valid_tool") => {
+            session.call_tool("valid_tool", json!({})).await?;
         }
         "json-schema-2020-12-preservation" => {
             if let Some(tool) = tools.iter().find(|t| t.name == "json_schema_2020_12_tool") {
                 let schema = serde_json::to_value(&tool.input_schema)?;
-                session.call_tool("json_schema_echo", json!({"schema": schema})).await?;
+                session
+                    .call_tool("json_schema_echo", json!({"schema": schema}))
+                    .await?;
             }
         }
         _ => {}
@@ -100,7 +119,9 @@ async fn run() -> Result<(), Error> {
 
 /// Values for the form fields that have no default: the first enum member,
 /// or a value of the field's type.
-fn placeholders(params: &ElicitRequestParams) -> Vec<(String, mcp_server::types::ElicitResultContentValue)> {
+fn placeholders(
+    params: &ElicitRequestParams,
+) -> Vec<(String, mcp_server::types::ElicitResultContentValue)> {
     let value = serde_json::to_value(params).unwrap_or_default();
     let Some(properties) = value["requestedSchema"]["properties"].as_object() else {
         return Vec::new();

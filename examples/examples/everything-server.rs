@@ -12,7 +12,10 @@ use mcp_server::types::{
     EmbeddedResource, ErrorCode, ErrorObject, GetPromptResult, ImageContent, InputRequest,
     JsonObject, PromptMessage, Role,
 };
-use mcp_server::{Context, McpServer, PromptDef, ResourceDef, ResourceTemplateDef, ServerHandle, ToolDef, ToolError};
+use mcp_server::{
+    Context, McpServer, PromptDef, ResourceDef, ResourceTemplateDef, ServerHandle, ToolDef,
+    ToolError,
+};
 use serde_json::{Value, json};
 
 /// A 1×1 red PNG.
@@ -34,7 +37,8 @@ fn embedded(uri: &str, mime: &str, text: &str) -> ContentBlock {
 }
 
 fn input(method: &str, params: Value) -> InputRequest {
-    serde_json::from_value(json!({"method": method, "params": params})).expect("a valid input request")
+    serde_json::from_value(json!({"method": method, "params": params}))
+        .expect("a valid input request")
 }
 
 fn elicit_name() -> InputRequest {
@@ -57,7 +61,12 @@ fn text(s: impl Into<String>) -> CallToolResult {
 
 /// The `content.name` of an accepted elicitation answer.
 fn accepted(answer: &Value, field: &str) -> Option<String> {
-    (answer["action"] == "accept").then(|| answer["content"][field].to_string().trim_matches('"').to_owned())
+    (answer["action"] == "accept").then(|| {
+        answer["content"][field]
+            .to_string()
+            .trim_matches('"')
+            .to_owned()
+    })
 }
 
 /// `prompt`: what to ask the client's model.
@@ -104,7 +113,7 @@ fn tools(server: McpServer, handle: ServerHandle<()>) -> McpServer {
         .tool(ToolDef::new("test_simple_text").description("Returns a simple text response"), || {
             "This is a simple text response for testing."
         })
-        .tool(ToolDef::new("test_image_content").description("Returns an image"), || image())
+        .tool(ToolDef::new("test_image_content").description("Returns an image"), image)
         .tool(ToolDef::new("test_audio_content").description("Returns audio"), || {
             ContentBlock::Audio(AudioContent::new(WAV, "audio/wav"))
         })

@@ -15,7 +15,10 @@ struct Database {
 impl Database {
     async fn connect() -> Result<Database, std::io::Error> {
         let db = Database::default();
-        db.rows.lock().unwrap().insert("greeting".into(), "hello".into());
+        db.rows
+            .lock()
+            .unwrap()
+            .insert("greeting".into(), "hello".into());
         Ok(db)
     }
 }
@@ -38,10 +41,19 @@ async fn main() -> mcp_server::Result<()> {
     McpServer::new("Lifespan demo")
         .lifespan(Database::connect)
         .teardown(|db| async move {
-            eprintln!("closing the database with {} rows", db.rows.lock().unwrap().len());
+            eprintln!(
+                "closing the database with {} rows",
+                db.rows.lock().unwrap().len()
+            );
         })
         .tool("get", |ctx: Context<Database>, Get { key }: Get| {
-            ctx.state().rows.lock().unwrap().get(&key).cloned().ok_or(format!("no row `{key}`"))
+            ctx.state()
+                .rows
+                .lock()
+                .unwrap()
+                .get(&key)
+                .cloned()
+                .ok_or(format!("no row `{key}`"))
         })
         .tool("put", |ctx: Context<Database>, Put { key, value }: Put| {
             ctx.state().rows.lock().unwrap().insert(key, value);

@@ -14,18 +14,26 @@ struct LongTask {
 #[tokio::main]
 async fn main() -> mcp_server::Result<()> {
     McpServer::new("Long task")
-        .tool("long_task", |ctx: Context, LongTask { files }: LongTask| async move {
-            let total = files.len() as f64;
-            for (i, file) in files.iter().enumerate() {
-                if ctx.is_cancelled() {
-                    return "cancelled".to_owned();
+        .tool(
+            "long_task",
+            |ctx: Context, LongTask { files }: LongTask| async move {
+                let total = files.len() as f64;
+                for (i, file) in files.iter().enumerate() {
+                    if ctx.is_cancelled() {
+                        return "cancelled".to_owned();
+                    }
+                    ctx.info(format!("Processing {file}")).await;
+                    ctx.report_progress(
+                        i as f64 + 1.0,
+                        Some(total),
+                        Some(format!("processed {file}")),
+                    )
+                    .await;
+                    tokio::time::sleep(Duration::from_millis(10)).await;
                 }
-                ctx.info(format!("Processing {file}")).await;
-                ctx.report_progress(i as f64 + 1.0, Some(total), Some(format!("processed {file}"))).await;
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-            format!("Processed {} files", files.len())
-        })
+                format!("Processed {} files", files.len())
+            },
+        )
         .serve_stdio()
         .await
 }

@@ -14,7 +14,9 @@ struct Add {
 async fn main() -> mcp_server::Result<()> {
     McpServer::new("Demo")
         .tool("add", |Add { a, b }: Add| a + b)
-        .resource_template("greeting://{name}", |name: String| format!("Hello, {name}!"))
+        .resource_template("greeting://{name}", |name: String| {
+            format!("Hello, {name}!")
+        })
         .serve_stdio()
         .await
 }

@@ -30,8 +30,13 @@ fn open(path: &str) -> rusqlite::Result<Db> {
         )?;
     }
     // Read-only at the connection level as well as per statement.
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-    Ok(Db { conn: Mutex::new(conn) })
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    Ok(Db {
+        conn: Mutex::new(conn),
+    })
 }
 
 fn schema(db: &Db) -> Result<String, String> {
@@ -39,8 +44,12 @@ fn schema(db: &Db) -> Result<String, String> {
     let mut stmt = conn
         .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL")
         .map_err(|e| e.to_string())?;
-    let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(|e| e.to_string())?;
-    rows.collect::<Result<Vec<_>, _>>().map(|v| v.join("\n")).map_err(|e| e.to_string())
+    let rows = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .map_err(|e| e.to_string())?;
+    rows.collect::<Result<Vec<_>, _>>()
+        .map(|v| v.join("\n"))
+        .map_err(|e| e.to_string())
 }
 
 fn query(db: &Db, sql: &str) -> Result<String, String> {
@@ -49,7 +58,7 @@ fn query(db: &Db, sql: &str) -> Result<String, String> {
     if !stmt.readonly() {
         return Err("only read-only statements are allowed".into());
     }
-    let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+    let names: Vec<String> = stmt.column_names().map(str::to_owned).collect();
     let mut rows = stmt.query([]).map_err(|e| format!("SQL error: {e}"))?;
     let mut out = names.join(" | ");
     let mut count = 0;
@@ -76,7 +85,9 @@ fn query(db: &Db, sql: &str) -> Result<String, String> {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args().nth(1).unwrap_or_else(|| "explorer.db".to_owned());
+    let path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "explorer.db".to_owned());
     let db = open(&path)?;
     McpServer::new("SQLite Explorer")
         .lifespan(move || async move { Ok::<_, std::io::Error>(db) })

@@ -74,7 +74,7 @@ pub enum ClientError {
         /// The method the callback answers.
         method: String,
         /// What the callback returned.
-        error: ErrorObject,
+        error: Box<ErrorObject>,
     },
     /// The server kept asking for input beyond the allowed number of rounds.
     #[error("the server asked for input more than {0} times for one request")]

@@ -201,7 +201,7 @@ impl Round<'_> {
         };
         let failed = |error: ErrorObject| ClientError::Callback {
             method: method.clone(),
-            error,
+            error: Box::new(error),
         };
         let bad_params = |e: serde_json::Error| {
             ClientError::InvalidResponse(format!(

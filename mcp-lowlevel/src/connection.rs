@@ -259,7 +259,8 @@ where
                     } else {
                         format!("too many requests in flight (limit {})", self.max_in_flight)
                     };
-                    let err = error_response(r.id, ErrorObject::new(ErrorCode::INVALID_REQUEST, message));
+                    let err =
+                        error_response(r.id, ErrorObject::new(ErrorCode::INVALID_REQUEST, message));
                     self.writer.feed(err.into()).await?;
                     return Ok(());
                 }

@@ -34,8 +34,11 @@ impl HandlerError {
 
     /// `-32601 Method not found` for `method`.
     pub fn method_not_found(method: &str) -> Self {
-        ErrorObject::new(ErrorCode::METHOD_NOT_FOUND, format!("Method not found: {method}"))
-            .into()
+        ErrorObject::new(
+            ErrorCode::METHOD_NOT_FOUND,
+            format!("Method not found: {method}"),
+        )
+        .into()
     }
 
     /// An error with any code.

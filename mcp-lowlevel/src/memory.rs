@@ -38,7 +38,9 @@ impl ConnectedClient {
         if let Some(v) = ProtocolVersion::parse(&result.protocol_version) {
             self.peer.session().set_protocol_version(v);
         }
-        self.peer.notify::<InitializedNotification>(Default::default()).await?;
+        self.peer
+            .notify::<InitializedNotification>(Default::default())
+            .await?;
         self.peer.session().set_initialized();
         Ok(result)
     }

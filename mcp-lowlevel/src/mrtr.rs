@@ -53,12 +53,17 @@ impl StateKey {
         let mut mac = self.mac();
         mac.update(json.as_bytes());
         let tag = mac.finalize().into_bytes();
-        format!("{}.{}", URL_SAFE_NO_PAD.encode(json), URL_SAFE_NO_PAD.encode(tag))
+        format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(json),
+            URL_SAFE_NO_PAD.encode(tag)
+        )
     }
 
     /// Opens a sealed string, refusing anything this key did not seal.
     pub fn open(&self, sealed: &str) -> Result<Value, HandlerError> {
-        let tampered = || HandlerError::invalid_params("Invalid requestState: it failed its integrity check");
+        let tampered =
+            || HandlerError::invalid_params("Invalid requestState: it failed its integrity check");
         let (body, tag) = sealed.split_once('.').ok_or_else(tampered)?;
         let json = URL_SAFE_NO_PAD.decode(body).map_err(|_| tampered())?;
         let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| tampered())?;
@@ -78,7 +83,10 @@ mod tests {
     fn seal_round_trips_and_detects_tampering() {
         let key = StateKey::random();
         let sealed = key.seal(&json!({"step": 2, "name": "Alice"}));
-        assert_eq!(key.open(&sealed).unwrap(), json!({"step": 2, "name": "Alice"}));
+        assert_eq!(
+            key.open(&sealed).unwrap(),
+            json!({"step": 2, "name": "Alice"})
+        );
         for bad in [
             format!("{sealed}-TAMPERED"),
             sealed.replacen('e', "f", 1),
@@ -88,6 +96,9 @@ mod tests {
             let err = key.open(&bad).unwrap_err();
             assert!(err.to_string().contains("integrity"), "{bad}: {err}");
         }
-        assert!(StateKey::random().open(&sealed).is_err(), "another key must not open it");
+        assert!(
+            StateKey::random().open(&sealed).is_err(),
+            "another key must not open it"
+        );
     }
 }

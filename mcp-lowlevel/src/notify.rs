@@ -3,9 +3,9 @@
 //! directly and to 2026-07-28 clients over `subscriptions/listen` streams.
 
 use mcp_types::{
-    EmptyResult, JsonObject, Meta, NotificationMethod, PromptListChangedNotification, RequestId,
-    ResourceListChangedNotification, ResourceUpdatedNotification,
-    ResourceUpdatedNotificationParams, SubscribeRequest, SubscriptionsAcknowledgedNotification,
+    EmptyResult, JsonObject, JsonRpcMessage, JsonRpcNotification, Meta, NotificationMethod,
+    PromptListChangedNotification, RequestId, ResourceListChangedNotification,
+    ResourceUpdatedNotification, SubscribeRequest, SubscriptionsAcknowledgedNotification,
     SubscriptionsAcknowledgedNotificationParams, SubscriptionsListenRequest,
     SubscriptionsListenResult, ToolListChangedNotification, UnsubscribeRequest, meta,
 };
@@ -85,44 +85,29 @@ impl Filter {
 }
 
 /// Sends `event` to `peer` as its notification, tagged with `subscription`
-/// when it travels on a listen stream.
+/// when it travels on a listen stream; `false` when the connection is gone.
 async fn deliver(peer: &Peer, event: &ChangeEvent, subscription: Option<&RequestId>) -> bool {
-    let mut meta = Meta::new();
+    let mut params = JsonObject::new();
     if let Some(id) = subscription {
-        meta.insert_as(meta::SUBSCRIPTION_ID, id);
+        params.insert("_meta".into(), json!({ meta::SUBSCRIPTION_ID: id }));
     }
-    let meta_value = (!meta.is_empty()).then(|| json!(meta));
-    let params = || -> Option<mcp_types::JsonObject> {
-        let mut p = JsonObject::new();
-        if let Some(m) = &meta_value {
-            p.insert("_meta".into(), m.clone());
-        }
-        Some(p)
-    };
-    let sent = match event {
+    let method = match event {
         ChangeEvent::ToolsListChanged => {
-            send_raw(peer, <ToolListChangedNotification as NotificationMethod>::METHOD, params()).await
+            <ToolListChangedNotification as NotificationMethod>::METHOD
         }
         ChangeEvent::PromptsListChanged => {
-            send_raw(peer, <PromptListChangedNotification as NotificationMethod>::METHOD, params()).await
+            <PromptListChangedNotification as NotificationMethod>::METHOD
         }
         ChangeEvent::ResourcesListChanged => {
-            send_raw(peer, <ResourceListChangedNotification as NotificationMethod>::METHOD, params()).await
+            <ResourceListChangedNotification as NotificationMethod>::METHOD
         }
         ChangeEvent::ResourceUpdated(uri) => {
-            let mut p = ResourceUpdatedNotificationParams::new(uri.clone());
-            if !meta.is_empty() {
-                p.meta = Some(meta);
-            }
-            peer.notify::<ResourceUpdatedNotification>(p).await.is_ok()
+            params.insert("uri".into(), uri.clone().into());
+            <ResourceUpdatedNotification as NotificationMethod>::METHOD
         }
     };
-    sent
-}
-
-async fn send_raw(peer: &Peer, method: &str, params: Option<JsonObject>) -> bool {
-    match mcp_types::JsonRpcNotification::new(method, &params.unwrap_or_default()) {
-        Ok(n) => peer.send(mcp_types::JsonRpcMessage::Notification(n)).await.is_ok(),
+    match JsonRpcNotification::new(method, &params) {
+        Ok(n) => peer.send(JsonRpcMessage::Notification(n)).await.is_ok(),
         Err(_) => false,
     }
 }
@@ -155,7 +140,10 @@ pub(crate) async fn forward_to_session(mut rx: broadcast::Receiver<ChangeEvent>,
 
 /// Adds the 2026-07-28 `subscriptions/listen` handler: acknowledge, then
 /// stream the wanted events until the client closes the stream.
-pub(crate) fn listen_route<S: Send + Sync + 'static>(router: Router<S>, notifier: Notifier) -> Router<S> {
+pub(crate) fn listen_route<S: Send + Sync + 'static>(
+    router: Router<S>,
+    notifier: Notifier,
+) -> Router<S> {
     router.request::<SubscriptionsListenRequest, _, _>(move |ctx: RequestContext<S>, params| {
         let mut rx = notifier.subscribe();
         async move {
@@ -166,11 +154,16 @@ pub(crate) fn listen_route<S: Send + Sync + 'static>(router: Router<S>, notifier
                 resources: requested["resourcesListChanged"] == true,
                 uris: requested["resourceSubscriptions"]
                     .as_array()
-                    .map(|a| a.iter().filter_map(|u| u.as_str().map(str::to_owned)).collect())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|u| u.as_str().map(str::to_owned))
+                            .collect()
+                    })
                     .unwrap_or_default(),
             };
             let id = ctx.request_id().clone();
-            let mut ack = SubscriptionsAcknowledgedNotificationParams::new(params.notifications.clone());
+            let mut ack =
+                SubscriptionsAcknowledgedNotificationParams::new(params.notifications.clone());
             let mut ack_meta = Meta::new();
             ack_meta.insert_as(meta::SUBSCRIPTION_ID, &id);
             ack.meta = Some(ack_meta);
@@ -208,7 +201,9 @@ pub(crate) fn subscribe_routes<S: Send + Sync + 'static>(router: Router<S>) -> R
             if ctx.peer().session().subscribe(params.uri) {
                 Ok(EmptyResult::default())
             } else {
-                Err(HandlerError::invalid_params("too many resource subscriptions"))
+                Err(HandlerError::invalid_params(
+                    "too many resource subscriptions",
+                ))
             }
         })
         .request::<UnsubscribeRequest, _, _>(|ctx: RequestContext<S>, params| async move {

@@ -155,11 +155,15 @@ impl Peer {
     }
 
     /// Sends a typed notification.
-    pub async fn notify<N: NotificationMethod>(&self, mut params: N::Params) -> Result<(), PeerError> {
+    pub async fn notify<N: NotificationMethod>(
+        &self,
+        mut params: N::Params,
+    ) -> Result<(), PeerError> {
         if let Some(v) = self.session().protocol_version() {
             params.conform_to(v);
         }
-        let n = JsonRpcNotification::new(N::METHOD, &params).map_err(|e| PeerError::Encode(e.to_string()))?;
+        let n = JsonRpcNotification::new(N::METHOD, &params)
+            .map_err(|e| PeerError::Encode(e.to_string()))?;
         self.send(JsonRpcMessage::Notification(n)).await
     }
 
@@ -177,8 +181,12 @@ impl Peer {
     }
 
     /// Sends a typed request and waits for its typed result.
-    pub async fn request<M: RequestMethod>(&self, params: M::Params) -> Result<M::Result, PeerError> {
-        self.request_with::<M>(params, RequestOptions::default()).await
+    pub async fn request<M: RequestMethod>(
+        &self,
+        params: M::Params,
+    ) -> Result<M::Result, PeerError> {
+        self.request_with::<M>(params, RequestOptions::default())
+            .await
     }
 
     /// Sends a typed request with options and waits for its typed result.
@@ -191,9 +199,8 @@ impl Peer {
             params.conform_to(v);
         }
         let raw = self.request_raw(M::METHOD, &params, options).await?;
-        serde_json::from_str(raw.get()).map_err(|e| {
-            PeerError::InvalidResponse(format!("`{}` result: {e}", M::METHOD))
-        })
+        serde_json::from_str(raw.get())
+            .map_err(|e| PeerError::InvalidResponse(format!("`{}` result: {e}", M::METHOD)))
     }
 
     /// Sends a request with any params and waits for the raw result.
@@ -247,7 +254,9 @@ impl Peer {
                 )));
             }
             if pending.contains_key(&id) {
-                return Err(PeerError::Encode(format!("a request with id {id} is already awaiting an answer")));
+                return Err(PeerError::Encode(format!(
+                    "a request with id {id} is already awaiting an answer"
+                )));
             }
             pending.insert(id.clone(), answer_tx);
         }
@@ -266,7 +275,9 @@ impl Peer {
         };
         self.send(JsonRpcMessage::Request(request)).await?;
 
-        let timeout = options.timeout.unwrap_or(self.shared.config.request_timeout);
+        let timeout = options
+            .timeout
+            .unwrap_or(self.shared.config.request_timeout);
         let outcome = tokio::time::timeout(timeout, answer_rx).await;
         let mut guard = guard;
         match outcome {
@@ -300,7 +311,9 @@ impl Peer {
 
     /// Routes a progress notification to the request that asked for it.
     pub(crate) fn route_progress(&self, params: ProgressNotificationParams) {
-        let tx = lock(&self.shared.progress).get(&params.progress_token).cloned();
+        let tx = lock(&self.shared.progress)
+            .get(&params.progress_token)
+            .cloned();
         if let Some(tx) = tx {
             // A full or closed progress channel drops the update rather than stalling.
             let _ = tx.try_send(params);

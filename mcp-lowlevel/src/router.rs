@@ -8,24 +8,27 @@ use std::task::{Context, Poll};
 
 use futures::future::BoxFuture;
 use mcp_types::{
-    ClientCapabilities, ErrorCode, ErrorObject, JsonRpcMessage, JsonRpcRequest, JsonRpcResultResponse, LoggingLevel, Meta, NotificationMethod,
-    ProtocolVersion, RequestId, RequestMethod, Revisioned, Revisions, meta,
+    ClientCapabilities, ErrorCode, ErrorObject, JsonRpcMessage, JsonRpcRequest,
+    JsonRpcResultResponse, LoggingLevel, Meta, NotificationMethod, ProtocolVersion, RequestId,
+    RequestMethod, Revisioned, Revisions, meta,
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use tracing::Instrument;
 
+use crate::HandlerError;
 use crate::context::{LogFilter, NotificationContext, RequestContext};
 use crate::mrtr::StateKey;
 use crate::service::{Incoming, IncomingMessage, error_response};
-use crate::HandlerError;
 
 type Encoded = Result<Box<RawValue>, HandlerError>;
-type ErasedRequest<S> =
-    Arc<dyn Fn(RequestContext<S>, Option<Box<RawValue>>) -> BoxFuture<'static, Encoded> + Send + Sync>;
-type ErasedNotification<S> =
-    Arc<dyn Fn(NotificationContext<S>, Option<Box<RawValue>>) -> BoxFuture<'static, ()> + Send + Sync>;
+type ErasedRequest<S> = Arc<
+    dyn Fn(RequestContext<S>, Option<Box<RawValue>>) -> BoxFuture<'static, Encoded> + Send + Sync,
+>;
+type ErasedNotification<S> = Arc<
+    dyn Fn(NotificationContext<S>, Option<Box<RawValue>>) -> BoxFuture<'static, ()> + Send + Sync,
+>;
 
 struct Route<S> {
     revisions: Revisions,
@@ -64,7 +67,9 @@ impl<S> std::fmt::Debug for Router<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut methods: Vec<_> = self.requests.keys().collect();
         methods.sort();
-        f.debug_struct("Router").field("requests", &methods).finish_non_exhaustive()
+        f.debug_struct("Router")
+            .field("requests", &methods)
+            .finish_non_exhaustive()
     }
 }
 
@@ -103,8 +108,9 @@ impl<S: Send + Sync + 'static> Router<S> {
                 let version = ctx.version;
                 let mut result = handler(ctx, params).await?;
                 result.conform_to(version);
-                serde_json::value::to_raw_value(&result)
-                    .map_err(|e| HandlerError::internal(format!("could not encode the result: {e}")))
+                serde_json::value::to_raw_value(&result).map_err(|e| {
+                    HandlerError::internal(format!("could not encode the result: {e}"))
+                })
             })
         });
         let previous = self.requests.insert(
@@ -114,7 +120,11 @@ impl<S: Send + Sync + 'static> Router<S> {
                 handler: erased,
             },
         );
-        assert!(previous.is_none(), "method `{}` is registered twice", M::METHOD);
+        assert!(
+            previous.is_none(),
+            "method `{}` is registered twice",
+            M::METHOD
+        );
         self
     }
 
@@ -134,12 +144,18 @@ impl<S: Send + Sync + 'static> Router<S> {
             Box::pin(async move {
                 match mcp_types::parse_params::<N::Params>(raw.as_deref()) {
                     Ok(params) => handler(ctx, params).await,
-                    Err(e) => tracing::debug!(method = N::METHOD, error = %e, "bad notification params"),
+                    Err(e) => {
+                        tracing::debug!(method = N::METHOD, error = %e, "bad notification params")
+                    }
                 }
             })
         });
         let previous = self.notifications.insert(N::METHOD, erased);
-        assert!(previous.is_none(), "notification `{}` is registered twice", N::METHOD);
+        assert!(
+            previous.is_none(),
+            "notification `{}` is registered twice",
+            N::METHOD
+        );
         self
     }
 
@@ -161,10 +177,16 @@ impl<S: Send + Sync + 'static> Router<S> {
     /// When both routers handle the same method.
     pub fn merge(mut self, other: Router<S>) -> Self {
         for (method, route) in other.requests {
-            assert!(self.requests.insert(method, route).is_none(), "method `{method}` is registered twice");
+            assert!(
+                self.requests.insert(method, route).is_none(),
+                "method `{method}` is registered twice"
+            );
         }
         for (method, handler) in other.notifications {
-            assert!(self.notifications.insert(method, handler).is_none(), "notification `{method}` is registered twice");
+            assert!(
+                self.notifications.insert(method, handler).is_none(),
+                "notification `{method}` is registered twice"
+            );
         }
         self
     }
@@ -323,7 +345,11 @@ impl<S: Send + Sync + 'static> tower::Service<Incoming> for RouterService<S> {
                         }
                         Err(error) => error_response(id, error),
                     };
-                    let outcome = if matches!(reply, JsonRpcMessage::Error(_)) { "error" } else { "ok" };
+                    let outcome = if matches!(reply, JsonRpcMessage::Error(_)) {
+                        "error"
+                    } else {
+                        "ok"
+                    };
                     tracing::Span::current().record("outcome", outcome);
                     Ok(Some(reply))
                 };
@@ -382,7 +408,10 @@ fn prepare<S>(
     let JsonRpcRequest { id, method, params } = request;
     let head: ParamsMeta = match &params {
         Some(p) => serde_json::from_str(p.get()).map_err(|e| {
-            ErrorObject::new(ErrorCode::INVALID_PARAMS, format!("Invalid params for `{method}`: {e}"))
+            ErrorObject::new(
+                ErrorCode::INVALID_PARAMS,
+                format!("Invalid params for `{method}`: {e}"),
+            )
         })?,
         None => ParamsMeta::default(),
     };
@@ -400,14 +429,20 @@ fn prepare<S>(
                 .ok_or_else(|| {
                     ErrorObject::new(
                         ErrorCode::INVALID_PARAMS,
-                        format!("Invalid params: `_meta` lacks `{}`", meta::CLIENT_CAPABILITIES),
+                        format!(
+                            "Invalid params: `_meta` lacks `{}`",
+                            meta::CLIENT_CAPABILITIES
+                        ),
                     )
                 })
                 .and_then(|v| {
                     ClientCapabilities::deserialize(v).map_err(|e| {
                         ErrorObject::new(
                             ErrorCode::INVALID_PARAMS,
-                            format!("Invalid params: `_meta` `{}`: {e}", meta::CLIENT_CAPABILITIES),
+                            format!(
+                                "Invalid params: `_meta` `{}`: {e}",
+                                meta::CLIENT_CAPABILITIES
+                            ),
                         )
                     })
                 })?;
@@ -421,7 +456,9 @@ fn prepare<S>(
             let version = match session.protocol_version() {
                 Some(v) => v,
                 None if config.role == Role::Client => ProtocolVersion::LATEST_SESSION,
-                None if method == "initialize" || method == "ping" => ProtocolVersion::LATEST_SESSION,
+                None if method == "initialize" || method == "ping" => {
+                    ProtocolVersion::LATEST_SESSION
+                }
                 None if method == "server/discover" => {
                     return Err(ErrorObject::new(
                         ErrorCode::INVALID_PARAMS,
@@ -461,20 +498,31 @@ fn prepare<S>(
         .get(method.as_str())
         .filter(|r| r.revisions.contains(version))
         .cloned()
-        .ok_or_else(|| ErrorObject::new(ErrorCode::METHOD_NOT_FOUND, format!("Method not found: {method}")))?;
+        .ok_or_else(|| {
+            ErrorObject::new(
+                ErrorCode::METHOD_NOT_FOUND,
+                format!("Method not found: {method}"),
+            )
+        })?;
 
     let (input_responses, request_state) = if version.is_stateless() {
         let responses = match head.input_responses {
             None => None,
             Some(v) => Some(serde_json::from_value(v).map_err(|e| {
-                ErrorObject::new(ErrorCode::INVALID_PARAMS, format!("Invalid params: `inputResponses`: {e}"))
+                ErrorObject::new(
+                    ErrorCode::INVALID_PARAMS,
+                    format!("Invalid params: `inputResponses`: {e}"),
+                )
             })?),
         };
         let state = match head.request_state {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s),
             Some(_) => {
-                return Err(ErrorObject::new(ErrorCode::INVALID_PARAMS, "Invalid params: `requestState` must be a string"));
+                return Err(ErrorObject::new(
+                    ErrorCode::INVALID_PARAMS,
+                    "Invalid params: `requestState` must be a string",
+                ));
             }
         };
         (responses, state)
@@ -533,7 +581,12 @@ fn encode(
             input.conform_to(version);
             match serde_json::value::to_raw_value(&input) {
                 Ok(raw) => (raw, "input_required"),
-                Err(e) => return error_response(id, ErrorObject::new(ErrorCode::INTERNAL_ERROR, e.to_string())),
+                Err(e) => {
+                    return error_response(
+                        id,
+                        ErrorObject::new(ErrorCode::INTERNAL_ERROR, e.to_string()),
+                    );
+                }
             }
         }
         Err(HandlerError::InputRequired(_)) => {
@@ -541,7 +594,9 @@ fn encode(
                 id,
                 ErrorObject::new(
                     ErrorCode::INTERNAL_ERROR,
-                    format!("Internal error: the handler asked for input, which needs 2026-07-28 (the session uses {version})"),
+                    format!(
+                        "Internal error: the handler asked for input, which needs 2026-07-28 (the session uses {version})"
+                    ),
                 ),
             );
         }
@@ -549,7 +604,12 @@ fn encode(
     let raw = if version.is_stateless() {
         match finish_stateless(config, method, &raw, result_type) {
             Ok(raw) => raw,
-            Err(e) => return error_response(id, ErrorObject::new(ErrorCode::INTERNAL_ERROR, e.to_string())),
+            Err(e) => {
+                return error_response(
+                    id,
+                    ErrorObject::new(ErrorCode::INTERNAL_ERROR, e.to_string()),
+                );
+            }
         }
     } else {
         raw
@@ -566,7 +626,8 @@ fn finish_stateless(
     result_type: &str,
 ) -> Result<Box<RawValue>, serde_json::Error> {
     let mut map: Map<String, Value> = serde_json::from_str(raw.get())?;
-    map.entry("resultType").or_insert_with(|| result_type.into());
+    map.entry("resultType")
+        .or_insert_with(|| result_type.into());
     if let Some(extra) = &config.result_meta {
         let meta = map
             .entry("_meta")

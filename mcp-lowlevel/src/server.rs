@@ -15,6 +15,7 @@ use mcp_types::{
 };
 use serde_json::json;
 
+use crate::HandlerError;
 use crate::connection::{Connection, ConnectionConfig};
 use crate::context::{NotificationContext, RequestContext};
 use crate::mrtr::StateKey;
@@ -22,7 +23,6 @@ use crate::notify::{self, Notifier};
 use crate::router::{CacheHint, Router, RouterConfig, RouterService};
 use crate::service::BoxError;
 use crate::session::ClientHello;
-use crate::HandlerError;
 
 type Setup<S> = Box<dyn FnOnce() -> BoxFuture<'static, Result<S, BoxError>> + Send>;
 type Teardown<S> = Box<dyn FnOnce(Arc<S>) -> BoxFuture<'static, ()> + Send>;
@@ -161,7 +161,10 @@ impl<S: Send + Sync + 'static> Server<S> {
     }
 
     /// Restricts the revisions served (all five by default).
-    pub fn supported_versions(mut self, versions: impl IntoIterator<Item = ProtocolVersion>) -> Self {
+    pub fn supported_versions(
+        mut self,
+        versions: impl IntoIterator<Item = ProtocolVersion>,
+    ) -> Self {
         let mut v: Vec<_> = versions.into_iter().collect();
         v.sort();
         v.dedup();
@@ -209,7 +212,8 @@ impl<S: Send + Sync + 'static> Server<S> {
     /// Runs the lifespan setup and returns the running server.
     pub async fn start(self) -> Result<RunningServer<S>, BoxError> {
         let state = Arc::new((self.setup)().await?);
-        let capabilities = derive_capabilities(&self.router, self.list_changed, &self.extra_capabilities);
+        let capabilities =
+            derive_capabilities(&self.router, self.list_changed, &self.extra_capabilities);
         let shared = Arc::new(Shared {
             info: self.info.clone(),
             instructions: self.instructions,
@@ -258,7 +262,9 @@ pub struct RunningServer<S> {
 
 impl<S> std::fmt::Debug for RunningServer<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RunningServer").field("service", &self.service).finish_non_exhaustive()
+        f.debug_struct("RunningServer")
+            .field("service", &self.service)
+            .finish_non_exhaustive()
     }
 }
 
@@ -322,7 +328,10 @@ pub(crate) struct Shared {
 }
 
 fn default_cache_hints() -> Vec<(&'static str, CacheHint)> {
-    let private = CacheHint { ttl_ms: 0, public: false };
+    let private = CacheHint {
+        ttl_ms: 0,
+        public: false,
+    };
     [
         "server/discover",
         "tools/list",
@@ -347,10 +356,12 @@ fn derive_capabilities<S: Send + Sync + 'static>(
     }))
     .unwrap_or_default();
     if router.has_method("tools/list") || router.has_method("tools/call") {
-        caps.tools = serde_json::from_value(json!({ "listChanged": flag(list_changed.tools) })).ok();
+        caps.tools =
+            serde_json::from_value(json!({ "listChanged": flag(list_changed.tools) })).ok();
     }
     if router.has_method("prompts/list") || router.has_method("prompts/get") {
-        caps.prompts = serde_json::from_value(json!({ "listChanged": flag(list_changed.prompts) })).ok();
+        caps.prompts =
+            serde_json::from_value(json!({ "listChanged": flag(list_changed.prompts) })).ok();
     }
     if router.has_method("resources/list")
         || router.has_method("resources/read")
@@ -387,35 +398,47 @@ fn strip_nulls(caps: ServerCapabilities) -> ServerCapabilities {
 fn builtins<S: Send + Sync + 'static>(mut router: Router<S>, shared: Arc<Shared>) -> Router<S> {
     if !router.has_method(InitializeRequest::METHOD) {
         let shared = shared.clone();
-        router = router.request::<InitializeRequest, _, _>(move |ctx: RequestContext<S>, params| {
-            let shared = shared.clone();
-            async move {
-                let session_versions: Vec<_> =
-                    shared.supported.iter().copied().filter(|v| !v.is_stateless()).collect();
-                let version = ProtocolVersion::parse(&params.protocol_version)
-                    .filter(|v| session_versions.contains(v))
-                    .or_else(|| session_versions.last().copied())
-                    .ok_or_else(|| HandlerError::invalid_params("this server serves no session-era revision"))?;
-                let session = ctx.peer().session();
-                session.set_client(ClientHello {
-                    info: params.client_info,
-                    capabilities: params.capabilities,
-                });
-                if session.protocol_version().is_none() {
-                    // Subscribe now so no change between this answer and
-                    // `notifications/initialized` is missed.
-                    tokio::spawn(notify::forward_to_session(shared.notifier.subscribe(), ctx.peer().unrelated()));
+        router =
+            router.request::<InitializeRequest, _, _>(move |ctx: RequestContext<S>, params| {
+                let shared = shared.clone();
+                async move {
+                    let session_versions: Vec<_> = shared
+                        .supported
+                        .iter()
+                        .copied()
+                        .filter(|v| !v.is_stateless())
+                        .collect();
+                    let version = ProtocolVersion::parse(&params.protocol_version)
+                        .filter(|v| session_versions.contains(v))
+                        .or_else(|| session_versions.last().copied())
+                        .ok_or_else(|| {
+                            HandlerError::invalid_params(
+                                "this server serves no session-era revision",
+                            )
+                        })?;
+                    let session = ctx.peer().session();
+                    session.set_client(ClientHello {
+                        info: params.client_info,
+                        capabilities: params.capabilities,
+                    });
+                    if session.protocol_version().is_none() {
+                        // Subscribe now so no change between this answer and
+                        // `notifications/initialized` is missed.
+                        tokio::spawn(notify::forward_to_session(
+                            shared.notifier.subscribe(),
+                            ctx.peer().unrelated(),
+                        ));
+                    }
+                    session.set_protocol_version(version);
+                    let mut result = InitializeResult::new(
+                        shared.capabilities.clone(),
+                        version.as_str(),
+                        shared.info.clone(),
+                    );
+                    result.instructions = shared.instructions.clone();
+                    Ok(result)
                 }
-                session.set_protocol_version(version);
-                let mut result = InitializeResult::new(
-                    shared.capabilities.clone(),
-                    version.as_str(),
-                    shared.info.clone(),
-                );
-                result.instructions = shared.instructions.clone();
-                Ok(result)
-            }
-        });
+            });
     }
     if !router.has_method(PingRequest::METHOD) {
         router = router.request::<PingRequest, _, _>(|_ctx: RequestContext<S>, _params| async {
@@ -423,29 +446,32 @@ fn builtins<S: Send + Sync + 'static>(mut router: Router<S>, shared: Arc<Shared>
         });
     }
     if !router.has_method(SetLevelRequest::METHOD) {
-        router = router.request::<SetLevelRequest, _, _>(|ctx: RequestContext<S>, params| async move {
-            ctx.peer().session().set_log_level(params.level);
-            Ok(EmptyResult::default())
-        });
+        router =
+            router.request::<SetLevelRequest, _, _>(|ctx: RequestContext<S>, params| async move {
+                ctx.peer().session().set_log_level(params.level);
+                Ok(EmptyResult::default())
+            });
     }
     if !router.has_method(DiscoverRequest::METHOD) {
         let shared = shared.clone();
-        router = router.request::<DiscoverRequest, _, _>(move |_ctx: RequestContext<S>, _params| {
-            let shared = shared.clone();
-            async move {
-                let supported: Vec<&str> = shared.supported.iter().map(|v| v.as_str()).collect();
-                let result: DiscoverResult = serde_json::from_value(json!({
-                    "supportedVersions": supported,
-                    "capabilities": shared.capabilities,
-                    "instructions": shared.instructions,
-                    "ttlMs": 0,
-                    "cacheScope": "private",
-                    "resultType": "complete",
-                }))
-                .map_err(|e| HandlerError::internal(e.to_string()))?;
-                Ok(result)
-            }
-        });
+        router =
+            router.request::<DiscoverRequest, _, _>(move |_ctx: RequestContext<S>, _params| {
+                let shared = shared.clone();
+                async move {
+                    let supported: Vec<&str> =
+                        shared.supported.iter().map(|v| v.as_str()).collect();
+                    let result: DiscoverResult = serde_json::from_value(json!({
+                        "supportedVersions": supported,
+                        "capabilities": shared.capabilities,
+                        "instructions": shared.instructions,
+                        "ttlMs": 0,
+                        "cacheScope": "private",
+                        "resultType": "complete",
+                    }))
+                    .map_err(|e| HandlerError::internal(e.to_string()))?;
+                    Ok(result)
+                }
+            });
     }
     let listed = shared.list_changed;
     if (listed.tools || listed.prompts || listed.resources || listed.resource_subscriptions)
@@ -456,7 +482,9 @@ fn builtins<S: Send + Sync + 'static>(mut router: Router<S>, shared: Arc<Shared>
     if listed.resource_subscriptions && !router.has_method("resources/subscribe") {
         router = notify::subscribe_routes(router);
     }
-    router.notification::<InitializedNotification, _, _>(|ctx: NotificationContext<S>, _params| async move {
-        ctx.peer().session().set_initialized();
-    })
+    router.notification::<InitializedNotification, _, _>(
+        |ctx: NotificationContext<S>, _params| async move {
+            ctx.peer().session().set_initialized();
+        },
+    )
 }

@@ -1,7 +1,10 @@
 //! What the engine hands to a service: [`Incoming`], and the [`McpService`]
 //! bound every MCP service (a router, or a router wrapped in layers) meets.
 
-use mcp_types::{ErrorCode, ErrorObject, JsonRpcErrorResponse, JsonRpcMessage, JsonRpcNotification, JsonRpcRequest, RequestId};
+use mcp_types::{
+    ErrorCode, ErrorObject, JsonRpcErrorResponse, JsonRpcMessage, JsonRpcNotification,
+    JsonRpcRequest, RequestId,
+};
 use tokio_util::sync::CancellationToken;
 
 use crate::Peer;
@@ -83,7 +86,10 @@ impl<S> McpService for S where
 
 /// An error response for `id`.
 pub(crate) fn error_response(id: RequestId, error: ErrorObject) -> JsonRpcMessage {
-    JsonRpcMessage::Error(JsonRpcErrorResponse { id: Some(id), error })
+    JsonRpcMessage::Error(JsonRpcErrorResponse {
+        id: Some(id),
+        error,
+    })
 }
 
 /// The answer to a request whose service failed.

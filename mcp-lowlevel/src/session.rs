@@ -2,10 +2,12 @@
 //! identity and capabilities, and the log level.
 
 use std::collections::HashSet;
-use std::sync::{Mutex, OnceLock};
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::{Mutex, OnceLock};
 
-use mcp_types::{ClientCapabilities, Implementation, InitializeResult, LoggingLevel, ProtocolVersion};
+use mcp_types::{
+    ClientCapabilities, Implementation, InitializeResult, LoggingLevel, ProtocolVersion,
+};
 
 /// The state of one session-era connection (or of one stateless request's
 /// sender, for 2026-07-28 peers).

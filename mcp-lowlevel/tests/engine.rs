@@ -6,9 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use mcp_lowlevel::memory::{ConnectedClient, connect};
-use mcp_lowlevel::{
-    HandlerError, PeerError, RequestContext, RequestOptions, Router, Server,
-};
+use mcp_lowlevel::{HandlerError, PeerError, RequestContext, RequestOptions, Router, Server};
 use mcp_types::{
     CallToolRequest, CallToolResult, ClientCapabilities, ContentBlock, CreateMessageRequest,
     CreateMessageRequestParams, CreateMessageResult, ErrorCode, Implementation, InputRequest,
@@ -108,16 +106,28 @@ fn sampling_client() -> Router<()> {
 
 #[tokio::test]
 async fn negotiates_every_session_revision() {
-    for version in ProtocolVersion::ALL.into_iter().filter(|v| !v.is_stateless()) {
+    for version in ProtocolVersion::ALL
+        .into_iter()
+        .filter(|v| !v.is_stateless())
+    {
         let client = connect(echo_server(), Router::new()).await.unwrap();
-        let result = client.initialize(version, ClientCapabilities::default()).await.unwrap();
+        let result = client
+            .initialize(version, ClientCapabilities::default())
+            .await
+            .unwrap();
         assert_eq!(result.protocol_version, version.as_str());
         assert_eq!(result.server_info.name, "test-server");
         assert_eq!(result.instructions.as_deref(), Some("for tests"));
-        assert!(result.capabilities.tools.is_some(), "capabilities derive from handlers");
+        assert!(
+            result.capabilities.tools.is_some(),
+            "capabilities derive from handlers"
+        );
         assert!(result.capabilities.prompts.is_none());
         let encoded = serde_json::to_value(&result).unwrap();
-        assert!(encoded.get("resultType").is_none(), "no resultType before 2026-07-28");
+        assert!(
+            encoded.get("resultType").is_none(),
+            "no resultType before 2026-07-28"
+        );
     }
     // An unknown or stateless-era version gets the newest session revision.
     for asked in ["1999-01-01", "2026-07-28"] {
@@ -145,53 +155,115 @@ async fn requests_before_initialize_are_rejected() {
 #[tokio::test]
 async fn unknown_methods_and_bad_params() {
     let client = connect(echo_server(), Router::new()).await.unwrap();
-    client.initialize(ProtocolVersion::V2025_06_18, ClientCapabilities::default()).await.unwrap();
+    client
+        .initialize(ProtocolVersion::V2025_06_18, ClientCapabilities::default())
+        .await
+        .unwrap();
     let err = raw(&client, "no/such", json!({})).await.unwrap_err();
     assert_eq!(err.rpc().unwrap().code, ErrorCode::METHOD_NOT_FOUND);
     // A method of another revision is unknown in this one.
-    let err = raw(&client, "server/discover", json!({})).await.unwrap_err();
+    let err = raw(&client, "server/discover", json!({}))
+        .await
+        .unwrap_err();
     assert_eq!(err.rpc().unwrap().code, ErrorCode::METHOD_NOT_FOUND);
-    let err = raw(&client, "tools/call", json!({"arguments": {}})).await.unwrap_err();
+    let err = raw(&client, "tools/call", json!({"arguments": {}}))
+        .await
+        .unwrap_err();
     let rpc = err.rpc().unwrap();
     assert_eq!(rpc.code, ErrorCode::INVALID_PARAMS);
-    assert!(rpc.message.contains("`name`"), "names the missing field: {}", rpc.message);
-    let err = raw(&client, "tools/call", json!({"name": 5})).await.unwrap_err();
+    assert!(
+        rpc.message.contains("`name`"),
+        "names the missing field: {}",
+        rpc.message
+    );
+    let err = raw(&client, "tools/call", json!({"name": 5}))
+        .await
+        .unwrap_err();
     assert!(err.rpc().unwrap().message.contains("invalid type"));
-    assert_eq!(raw(&client, "logging/setLevel", json!({"level": "warning"})).await.unwrap(), json!({}));
-    let err = raw(&client, "logging/setLevel", json!({"level": "loud"})).await.unwrap_err();
+    assert_eq!(
+        raw(&client, "logging/setLevel", json!({"level": "warning"}))
+            .await
+            .unwrap(),
+        json!({})
+    );
+    let err = raw(&client, "logging/setLevel", json!({"level": "loud"}))
+        .await
+        .unwrap_err();
     assert_eq!(err.rpc().unwrap().code, ErrorCode::INVALID_PARAMS);
 }
 
 #[tokio::test]
 async fn stateless_requests_carry_their_own_version() {
     let client = connect(echo_server(), Router::new()).await.unwrap();
-    let discover = raw(&client, "server/discover", json!({"_meta": stateless_meta(json!({}))})).await.unwrap();
+    let discover = raw(
+        &client,
+        "server/discover",
+        json!({"_meta": stateless_meta(json!({}))}),
+    )
+    .await
+    .unwrap();
     assert_eq!(discover["resultType"], "complete");
-    assert!(discover["supportedVersions"].as_array().unwrap().contains(&json!("2026-07-28")));
+    assert!(
+        discover["supportedVersions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("2026-07-28"))
+    );
     assert!(discover["capabilities"]["tools"].is_object());
     assert_eq!(discover["_meta"][meta::SERVER_INFO]["name"], "test-server");
     assert!(discover["ttlMs"].is_number() && discover["cacheScope"].is_string());
 
-    let list = raw(&client, "tools/list", json!({"_meta": stateless_meta(json!({}))})).await.unwrap();
+    let list = raw(
+        &client,
+        "tools/list",
+        json!({"_meta": stateless_meta(json!({}))}),
+    )
+    .await
+    .unwrap();
     assert_eq!(list["resultType"], "complete");
     assert_eq!(list["cacheScope"], "private");
 
-    let err = raw(&client, "tools/list", json!({"_meta": {meta::PROTOCOL_VERSION: "v999", meta::CLIENT_CAPABILITIES: {}}}))
-        .await
-        .unwrap_err();
+    let err = raw(
+        &client,
+        "tools/list",
+        json!({"_meta": {meta::PROTOCOL_VERSION: "v999", meta::CLIENT_CAPABILITIES: {}}}),
+    )
+    .await
+    .unwrap_err();
     let rpc = err.rpc().unwrap();
     assert_eq!(rpc.code, ErrorCode::UNSUPPORTED_PROTOCOL_VERSION);
     assert_eq!(rpc.data.as_ref().unwrap()["requested"], "v999");
-    assert_eq!(rpc.data.as_ref().unwrap()["supported"], json!(["2026-07-28"]));
+    assert_eq!(
+        rpc.data.as_ref().unwrap()["supported"],
+        json!(["2026-07-28"])
+    );
 
-    let err = raw(&client, "tools/list", json!({"_meta": {meta::PROTOCOL_VERSION: "2026-07-28"}})).await.unwrap_err();
+    let err = raw(
+        &client,
+        "tools/list",
+        json!({"_meta": {meta::PROTOCOL_VERSION: "2026-07-28"}}),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.rpc().unwrap().code, ErrorCode::INVALID_PARAMS);
-    let err = raw(&client, "server/discover", json!({})).await.unwrap_err();
+    let err = raw(&client, "server/discover", json!({}))
+        .await
+        .unwrap_err();
     assert_eq!(err.rpc().unwrap().code, ErrorCode::INVALID_PARAMS);
 
     for removed in ["initialize", "ping", "logging/setLevel"] {
-        let err = raw(&client, removed, json!({"_meta": stateless_meta(json!({}))})).await.unwrap_err();
-        assert_eq!(err.rpc().unwrap().code, ErrorCode::METHOD_NOT_FOUND, "{removed}");
+        let err = raw(
+            &client,
+            removed,
+            json!({"_meta": stateless_meta(json!({}))}),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            err.rpc().unwrap().code,
+            ErrorCode::METHOD_NOT_FOUND,
+            "{removed}"
+        );
     }
 }
 
@@ -202,7 +274,14 @@ async fn stateless_logging_needs_a_level_and_progress_flows() {
     let params = json!({"name": "progress", "_meta": stateless_meta(json!({}))});
     let result = client
         .peer
-        .request_raw("tools/call", &params, RequestOptions { progress: Some(tx), ..Default::default() })
+        .request_raw(
+            "tools/call",
+            &params,
+            RequestOptions {
+                progress: Some(tx),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let result: Value = serde_json::from_str(result.get()).unwrap();
@@ -211,42 +290,74 @@ async fn stateless_logging_needs_a_level_and_progress_flows() {
     while let Ok(p) = rx.try_recv() {
         seen.push(p.progress);
     }
-    assert_eq!(seen, vec![0.0, 1.0, 2.0], "progress reaches the request that asked for it");
+    assert_eq!(
+        seen,
+        vec![0.0, 1.0, 2.0],
+        "progress reaches the request that asked for it"
+    );
 }
 
 #[tokio::test]
 async fn cancellation_drops_the_handler_and_sends_no_response() {
     let client = connect(echo_server(), Router::new()).await.unwrap();
-    client.initialize(ProtocolVersion::V2025_11_25, ClientCapabilities::default()).await.unwrap();
+    client
+        .initialize(ProtocolVersion::V2025_11_25, ClientCapabilities::default())
+        .await
+        .unwrap();
     let params = json!({"name": "sleep"});
     let call = client.peer.request_raw(
         "tools/call",
         &params,
-        RequestOptions { timeout: Some(Duration::from_millis(100)), ..Default::default() },
+        RequestOptions {
+            timeout: Some(Duration::from_millis(100)),
+            ..Default::default()
+        },
     );
     let err = call.await.unwrap_err();
     assert!(err.is_timeout(), "{err}");
     // The server saw notifications/cancelled and dropped the handler; the
     // connection still answers.
-    let answer = raw(&client, "tools/call", json!({"name": "echo", "arguments": {"text": "alive"}})).await.unwrap();
+    let answer = raw(
+        &client,
+        "tools/call",
+        json!({"name": "echo", "arguments": {"text": "alive"}}),
+    )
+    .await
+    .unwrap();
     assert_eq!(answer["content"][0]["text"], "alive");
 }
 
 #[tokio::test]
 async fn a_panicking_handler_yields_internal_error_and_the_connection_lives() {
     let client = connect(echo_server(), Router::new()).await.unwrap();
-    client.initialize(ProtocolVersion::V2025_11_25, ClientCapabilities::default()).await.unwrap();
-    let err = raw(&client, "tools/call", json!({"name": "panic"})).await.unwrap_err();
+    client
+        .initialize(ProtocolVersion::V2025_11_25, ClientCapabilities::default())
+        .await
+        .unwrap();
+    let err = raw(&client, "tools/call", json!({"name": "panic"}))
+        .await
+        .unwrap_err();
     assert_eq!(err.rpc().unwrap().code, ErrorCode::INTERNAL_ERROR);
-    let answer = raw(&client, "tools/call", json!({"name": "echo", "arguments": {"text": "still here"}})).await.unwrap();
+    let answer = raw(
+        &client,
+        "tools/call",
+        json!({"name": "echo", "arguments": {"text": "still here"}}),
+    )
+    .await
+    .unwrap();
     assert_eq!(answer["content"][0]["text"], "still here");
 }
 
 #[tokio::test]
 async fn server_to_client_requests_in_the_session_era() {
     let client = connect(echo_server(), sampling_client()).await.unwrap();
-    client.initialize(ProtocolVersion::V2025_11_25, ClientCapabilities::default()).await.unwrap();
-    let answer = raw(&client, "tools/call", json!({"name": "sample"})).await.unwrap();
+    client
+        .initialize(ProtocolVersion::V2025_11_25, ClientCapabilities::default())
+        .await
+        .unwrap();
+    let answer = raw(&client, "tools/call", json!({"name": "sample"}))
+        .await
+        .unwrap();
     assert_eq!(answer["content"][0]["text"], "sampled!");
 }
 
@@ -254,14 +365,23 @@ async fn server_to_client_requests_in_the_session_era() {
 async fn multi_round_trip_with_sealed_state() {
     let client = connect(echo_server(), Router::new()).await.unwrap();
     let meta = stateless_meta(json!({"elicitation": {}}));
-    let first = raw(&client, "tools/call", json!({"name": "ask", "_meta": meta})).await.unwrap();
-    assert_eq!(first["resultType"], "input_required");
-    assert_eq!(first["inputRequests"]["name"]["method"], "elicitation/create");
-    let state = first["requestState"].as_str().unwrap().to_owned();
-    let responses = json!({"name": {"action": "accept", "content": {"name": "Alice"}}});
-    let second = raw(&client, "tools/call", json!({"name": "ask", "_meta": meta, "inputResponses": responses, "requestState": state}))
+    let first = raw(&client, "tools/call", json!({"name": "ask", "_meta": meta}))
         .await
         .unwrap();
+    assert_eq!(first["resultType"], "input_required");
+    assert_eq!(
+        first["inputRequests"]["name"]["method"],
+        "elicitation/create"
+    );
+    let state = first["requestState"].as_str().unwrap().to_owned();
+    let responses = json!({"name": {"action": "accept", "content": {"name": "Alice"}}});
+    let second = raw(
+        &client,
+        "tools/call",
+        json!({"name": "ask", "_meta": meta, "inputResponses": responses, "requestState": state}),
+    )
+    .await
+    .unwrap();
     assert_eq!(second["resultType"], "complete");
     assert_eq!(second["content"][0]["text"], "Hello Alice");
 
@@ -272,8 +392,18 @@ async fn multi_round_trip_with_sealed_state() {
     assert_eq!(err.rpc().unwrap().code, ErrorCode::INVALID_PARAMS);
     assert!(err.rpc().unwrap().message.contains("integrity"));
 
-    let err = raw(&client, "tools/call", json!({"name": "ask", "_meta": meta, "inputResponses": {"name": 12345}})).await.unwrap_err();
-    assert_eq!(err.rpc().unwrap().code, ErrorCode::INVALID_PARAMS, "malformed input responses are refused");
+    let err = raw(
+        &client,
+        "tools/call",
+        json!({"name": "ask", "_meta": meta, "inputResponses": {"name": 12345}}),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err.rpc().unwrap().code,
+        ErrorCode::INVALID_PARAMS,
+        "malformed input responses are refused"
+    );
 }
 
 #[tokio::test]
@@ -284,19 +414,29 @@ async fn a_layer_stack_wraps_the_router() {
     let running = echo_server().start().await.unwrap();
     let (client_end, server_end) = mcp_transport::memory::pair();
     let layer = ServiceBuilder::new()
-        .layer(tower::timeout::TimeoutLayer::new(Duration::from_millis(200)))
+        .layer(tower::timeout::TimeoutLayer::new(Duration::from_millis(
+            200,
+        )))
         .layer(tower::layer::layer_fn({
             let seen = seen.clone();
-            move |inner| Spy { inner, seen: seen.clone() }
+            move |inner| Spy {
+                inner,
+                seen: seen.clone(),
+            }
         }));
     let server = tokio::spawn(async move { running.serve_with(server_end, layer).await });
     let connection = mcp_lowlevel::Connection::new(Default::default());
     let peer = connection.peer().clone();
-    let service = Router::<()>::new().into_service(Arc::new(()), mcp_lowlevel::RouterConfig::client());
+    let service =
+        Router::<()>::new().into_service(Arc::new(()), mcp_lowlevel::RouterConfig::client());
     tokio::spawn(connection.run(client_end, service));
 
     let err = peer
-        .request_raw("tools/call", &json!({"name": "sleep", "_meta": stateless_meta(json!({}))}), RequestOptions::default())
+        .request_raw(
+            "tools/call",
+            &json!({"name": "sleep", "_meta": stateless_meta(json!({}))}),
+            RequestOptions::default(),
+        )
         .await
         .unwrap_err();
     let rpc = err.rpc().unwrap();
@@ -319,7 +459,10 @@ impl<S: tower::Service<mcp_lowlevel::Incoming>> tower::Service<mcp_lowlevel::Inc
     type Error = S::Error;
     type Future = S::Future;
 
-    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
@@ -332,11 +475,24 @@ impl<S: tower::Service<mcp_lowlevel::Incoming>> tower::Service<mcp_lowlevel::Inc
 #[tokio::test]
 async fn the_peer_going_away_fails_pending_requests_at_once() {
     let client = connect(echo_server(), Router::new()).await.unwrap();
-    client.initialize(ProtocolVersion::V2025_11_25, ClientCapabilities::default()).await.unwrap();
+    client
+        .initialize(ProtocolVersion::V2025_11_25, ClientCapabilities::default())
+        .await
+        .unwrap();
     let peer = client.peer.clone();
-    let call = tokio::spawn(async move { peer.request_raw("tools/call", &json!({"name": "sleep"}), RequestOptions::default()).await });
+    let call = tokio::spawn(async move {
+        peer.request_raw(
+            "tools/call",
+            &json!({"name": "sleep"}),
+            RequestOptions::default(),
+        )
+        .await
+    });
     tokio::time::sleep(Duration::from_millis(50)).await;
     client.stop_server();
-    let outcome = tokio::time::timeout(Duration::from_secs(2), call).await.expect("no hang").unwrap();
+    let outcome = tokio::time::timeout(Duration::from_secs(2), call)
+        .await
+        .expect("no hang")
+        .unwrap();
     assert!(outcome.unwrap_err().is_closed());
 }

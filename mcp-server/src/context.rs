@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+use mcp_lowlevel::CancellationToken;
 use mcp_lowlevel::{HandlerError, RequestContext};
 use mcp_types::{
     ClientCapabilities, CreateMessageRequest, CreateMessageRequestParams, CreateMessageResult,
@@ -15,7 +16,6 @@ use mcp_types::{
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use mcp_lowlevel::CancellationToken;
 
 use crate::ToolError;
 use crate::registry::Core;
@@ -76,7 +76,10 @@ struct Inputs {
 }
 
 impl<S: Send + Sync + 'static> Context<S> {
-    pub(crate) fn new(request: RequestContext<S>, core: Arc<Core<S>>) -> Result<Self, HandlerError> {
+    pub(crate) fn new(
+        request: RequestContext<S>,
+        core: Arc<Core<S>>,
+    ) -> Result<Self, HandlerError> {
         let mut inputs = Inputs::default();
         if request.protocol_version().is_stateless() {
             if let Some(Value::Object(state)) = request.request_state()?
@@ -85,7 +88,8 @@ impl<S: Send + Sync + 'static> Context<S> {
                 inputs.responses.extend(responses.clone());
             }
             if let Some(responses) = request.input_responses() {
-                let value = serde_json::to_value(responses).map_err(|e| HandlerError::internal(e.to_string()))?;
+                let value = serde_json::to_value(responses)
+                    .map_err(|e| HandlerError::internal(e.to_string()))?;
                 if let Value::Object(map) = value {
                     inputs.responses.extend(map);
                 }
@@ -102,7 +106,10 @@ impl<S: Send + Sync + 'static> Context<S> {
 
     /// Seals the responses gathered so far into the `InputRequiredResult` that
     /// asks for `requests`.
-    pub(crate) fn seal_input_required(&self, requests: Vec<(String, InputRequest)>) -> InputRequiredResult {
+    pub(crate) fn seal_input_required(
+        &self,
+        requests: Vec<(String, InputRequest)>,
+    ) -> InputRequiredResult {
         let responses = lock(&self.inner.inputs).responses.clone();
         let state = json!({ "responses": responses });
         let map: BTreeMap<String, InputRequest> = requests.into_iter().collect();
@@ -169,7 +176,10 @@ impl<S: Send + Sync + 'static> Context<S> {
 
     /// The HTTP request, when the server is served over HTTP.
     pub fn http_request(&self) -> Option<&http::request::Parts> {
-        self.inner.request.extensions().get::<http::request::Parts>()
+        self.inner
+            .request
+            .extensions()
+            .get::<http::request::Parts>()
     }
 
     /// Sends a log message at `level` (dropped if the client does not want it).
@@ -220,15 +230,28 @@ impl<S: Send + Sync + 'static> Context<S> {
     }
 
     /// Reports progress, if the client asked for it.
-    pub async fn report_progress(&self, progress: f64, total: Option<f64>, message: Option<String>) {
-        if let Err(e) = self.inner.request.report_progress(progress, total, message).await {
+    pub async fn report_progress(
+        &self,
+        progress: f64,
+        total: Option<f64>,
+        message: Option<String>,
+    ) {
+        if let Err(e) = self
+            .inner
+            .request
+            .report_progress(progress, total, message)
+            .await
+        {
             tracing::debug!(error = %e, "could not send progress");
         }
     }
 
     /// Reads one of this server's resources.
     pub async fn read_resource(&self, uri: &str) -> Result<ReadResourceResult, ToolError> {
-        self.inner.core.read_resource(self.inner.request.clone(), self.inner.core.clone(), uri).await
+        self.inner
+            .core
+            .read_resource(self.inner.request.clone(), self.inner.core.clone(), uri)
+            .await
     }
 
     /// Asks the user for structured input described by `T` (form mode).
@@ -265,18 +288,27 @@ impl<S: Send + Sync + 'static> Context<S> {
     /// Sends `elicitation/create` with params given as JSON.
     pub async fn elicit_raw(&self, params: Value) -> Result<ElicitResult, ToolError> {
         let supported = self.client_capabilities().elicitation.is_some();
-        self.input::<ElicitRequest>(params, supported, "elicitation").await
+        self.input::<ElicitRequest>(params, supported, "elicitation")
+            .await
     }
 
     /// Asks the client's model for a completion (`sampling/createMessage`).
-    pub async fn sample(&self, params: CreateMessageRequestParams) -> Result<CreateMessageResult, ToolError> {
+    pub async fn sample(
+        &self,
+        params: CreateMessageRequestParams,
+    ) -> Result<CreateMessageResult, ToolError> {
         let supported = self.client_capabilities().sampling.is_some();
         let params = serde_json::to_value(params).map_err(ToolError::msg)?;
-        self.input::<CreateMessageRequest>(params, supported, "sampling").await
+        self.input::<CreateMessageRequest>(params, supported, "sampling")
+            .await
     }
 
     /// Samples one text answer to `prompt`.
-    pub async fn sample_text(&self, prompt: impl Into<String>, max_tokens: i64) -> Result<String, ToolError> {
+    pub async fn sample_text(
+        &self,
+        prompt: impl Into<String>,
+        max_tokens: i64,
+    ) -> Result<String, ToolError> {
         let message: SamplingMessage = serde_json::from_value(json!({
             "role": "user",
             "content": { "type": "text", "text": prompt.into() },
@@ -299,7 +331,9 @@ impl<S: Send + Sync + 'static> Context<S> {
     /// The client's roots (`roots/list`).
     pub async fn list_roots(&self) -> Result<Vec<Root>, ToolError> {
         let supported = self.client_capabilities().roots.is_some();
-        let result: ListRootsResult = self.input::<ListRootsRequest>(json!({}), supported, "roots").await?;
+        let result: ListRootsResult = self
+            .input::<ListRootsRequest>(json!({}), supported, "roots")
+            .await?;
         Ok(result.roots)
     }
 
@@ -343,11 +377,16 @@ impl<S: Send + Sync + 'static> Context<S> {
             (key, answer)
         };
         match answer {
-            Some(answer) => serde_json::from_value(answer)
-                .map_err(|e| ToolError::protocol(ErrorObject::new(ErrorCode::INVALID_PARAMS, format!("Invalid params: input response `{key}`: {e}")))),
+            Some(answer) => serde_json::from_value(answer).map_err(|e| {
+                ToolError::protocol(ErrorObject::new(
+                    ErrorCode::INVALID_PARAMS,
+                    format!("Invalid params: input response `{key}`: {e}"),
+                ))
+            }),
             None => {
-                let request: InputRequest = serde_json::from_value(json!({ "method": M::METHOD, "params": params }))
-                    .map_err(ToolError::msg)?;
+                let request: InputRequest =
+                    serde_json::from_value(json!({ "method": M::METHOD, "params": params }))
+                        .map_err(ToolError::msg)?;
                 Err(ToolError::input_required(vec![(key, request)]))
             }
         }

@@ -70,7 +70,10 @@ impl ToolError {
 
     /// Splits the error into what the protocol layer answers: `Ok(message)` for
     /// an execution error shown to the model, `Err` for the rest.
-    pub(crate) fn into_outcome(self, seal: impl FnOnce(Vec<(String, InputRequest)>) -> InputRequiredResult) -> Result<String, HandlerError> {
+    pub(crate) fn into_outcome(
+        self,
+        seal: impl FnOnce(Vec<(String, InputRequest)>) -> InputRequiredResult,
+    ) -> Result<String, HandlerError> {
         match self.kind {
             ToolErrorKind::Message(m) => Ok(m),
             ToolErrorKind::Protocol(e) => Err(HandlerError::Rpc(e)),
@@ -97,7 +100,11 @@ impl fmt::Display for ToolError {
             ToolErrorKind::Message(m) => f.write_str(m),
             ToolErrorKind::Protocol(e) => write!(f, "{e}"),
             ToolErrorKind::InputRequired { requests } => {
-                write!(f, "input required from the client ({} request(s))", requests.len())
+                write!(
+                    f,
+                    "input required from the client ({} request(s))",
+                    requests.len()
+                )
             }
         }
     }

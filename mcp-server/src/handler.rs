@@ -15,7 +15,16 @@ macro_rules! markers {
     )*};
 }
 
-markers!(SyncArgs, AsyncArgs, SyncCtxArgs, AsyncCtxArgs, SyncNone, AsyncNone, SyncCtx, AsyncCtx);
+markers!(
+    SyncArgs,
+    AsyncArgs,
+    SyncCtxArgs,
+    AsyncCtxArgs,
+    SyncNone,
+    AsyncNone,
+    SyncCtx,
+    AsyncCtx
+);
 
 /// Declares a handler trait whose output is bounded by `$out`, with its eight
 /// shapes. The output bound is what keeps the sync and async shapes apart: a

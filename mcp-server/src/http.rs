@@ -58,15 +58,29 @@ impl<S: Send + Sync + 'static> McpServer<S> {
     /// service for both protocol eras, with the default configuration:
     /// DNS-rebinding protection for loopback, 4 MiB bodies, bounded sessions.
     pub async fn http_service(self) -> crate::Result<HttpService<S>> {
-        self.http_service_with(StreamableHttpConfig::default()).await
+        self.http_service_with(StreamableHttpConfig::default())
+            .await
     }
 
     /// [`McpServer::http_service`] with a configuration of your own.
-    pub async fn http_service_with(self, config: StreamableHttpConfig) -> crate::Result<HttpService<S>> {
+    pub async fn http_service_with(
+        self,
+        config: StreamableHttpConfig,
+    ) -> crate::Result<HttpService<S>> {
         let core = self.core.clone();
-        let running = Arc::new(self.into_lowlevel().start().await.map_err(crate::Error::Lifespan)?);
+        let running = Arc::new(
+            self.into_lowlevel()
+                .start()
+                .await
+                .map_err(crate::Error::Lifespan)?,
+        );
         let config = config.header_validator(param_header_validator(core));
-        let service = StreamableHttpService::with_config(HttpHandler { running: running.clone() }, config);
+        let service = StreamableHttpService::with_config(
+            HttpHandler {
+                running: running.clone(),
+            },
+            config,
+        );
         Ok(HttpService { service, running })
     }
 
@@ -109,12 +123,17 @@ fn param_header_validator<S: Send + Sync + 'static>(core: Arc<Core<S>>) -> Heade
             let value = &params["arguments"][property];
             let received = parts.headers.get(format!("mcp-param-{header}"));
             let mismatch = |why: String| {
-                Err(ErrorObject::new(ErrorCode::HEADER_MISMATCH, format!("Header mismatch: Mcp-Param-{header}: {why}")))
+                Err(ErrorObject::new(
+                    ErrorCode::HEADER_MISMATCH,
+                    format!("Header mismatch: Mcp-Param-{header}: {why}"),
+                ))
             };
             match (received, value) {
                 (None, Value::Null) => {}
                 (None, _) => return mismatch("missing, but the argument is present".into()),
-                (Some(_), Value::Null) => return mismatch("present, but the argument is absent".into()),
+                (Some(_), Value::Null) => {
+                    return mismatch("present, but the argument is absent".into());
+                }
                 (Some(raw), value) => match header_matches_value(raw.as_bytes(), value) {
                     Ok(true) => {}
                     Ok(false) => return mismatch("does not match the argument".into()),

@@ -67,7 +67,9 @@ macro_rules! as_text {
     )*};
 }
 
-as_text!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64, bool, char);
+as_text!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64, bool, char
+);
 
 impl IntoToolResult for ContentBlock {
     fn into_tool_result(self) -> Result<CallToolResult, ToolError> {
@@ -154,7 +156,10 @@ impl<T: Serialize + JsonSchema + Send + 'static> IntoToolResult for Json<T> {
 }
 
 fn schema_is_object<T: JsonSchema>() -> bool {
-    schema_object_for::<T>().get("type").and_then(|t| t.as_str()) == Some("object")
+    schema_object_for::<T>()
+        .get("type")
+        .and_then(|t| t.as_str())
+        == Some("object")
 }
 
 /// An image result from raw bytes.

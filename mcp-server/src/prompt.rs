@@ -81,7 +81,10 @@ impl PromptDef {
                     .iter()
                     .map(|(name, prop)| {
                         let mut arg = PromptArgument::new(name.clone());
-                        arg.description = prop.get("description").and_then(Value::as_str).map(str::to_owned);
+                        arg.description = prop
+                            .get("description")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned);
                         arg.required = Some(required.contains(&name.as_str()));
                         arg
                     })

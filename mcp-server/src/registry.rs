@@ -20,7 +20,11 @@ use crate::{Context, ToolError};
 
 pub(crate) type ErasedTool<S> = crate::tool::ErasedTool<S>;
 pub(crate) type ErasedRead<S> = Arc<
-    dyn Fn(Context<S>, String, Vec<(String, String)>) -> BoxFuture<'static, Result<ReadResourceResult, ToolError>>
+    dyn Fn(
+            Context<S>,
+            String,
+            Vec<(String, String)>,
+        ) -> BoxFuture<'static, Result<ReadResourceResult, ToolError>>
         + Send
         + Sync,
 >;
@@ -29,6 +33,9 @@ pub(crate) type ErasedPrompt<S> = Arc<
         + Send
         + Sync,
 >;
+
+/// The variables a URI template matched, in template order.
+pub(crate) type TemplateVars = Vec<(String, String)>;
 
 pub(crate) struct ToolEntry<S> {
     pub(crate) tool: Tool,
@@ -117,7 +124,10 @@ impl<T> Table<T> {
 /// The completion handler: reference, argument name, partial value, and the
 /// other arguments already given.
 pub(crate) type ErasedCompletion<S> = Arc<
-    dyn Fn(Context<S>, mcp_types::CompleteRequestParams) -> BoxFuture<'static, Result<mcp_types::CompleteResult, ToolError>>
+    dyn Fn(
+            Context<S>,
+            mcp_types::CompleteRequestParams,
+        ) -> BoxFuture<'static, Result<mcp_types::CompleteResult, ToolError>>
         + Send
         + Sync,
 >;
@@ -174,7 +184,11 @@ impl<S: Send + Sync + 'static> Core<S> {
     }
 
     /// One page of `items`, after `cursor`.
-    pub(crate) fn page<T: Clone>(&self, items: Vec<T>, cursor: Option<&str>) -> Result<(Vec<T>, Option<String>), HandlerError> {
+    pub(crate) fn page<T: Clone>(
+        &self,
+        items: Vec<T>,
+        cursor: Option<&str>,
+    ) -> Result<(Vec<T>, Option<String>), HandlerError> {
         let start = match cursor {
             None => 0,
             Some(c) => c
@@ -232,8 +246,11 @@ impl<S: Send + Sync + 'static> Core<S> {
         Box::pin(async move {
             let Some((read, vars)) = found else {
                 return Err(ToolError::protocol(
-                    ErrorObject::new(ErrorCode::RESOURCE_NOT_FOUND, format!("Resource not found: {uri}"))
-                        .with_data(json!({ "uri": uri })),
+                    ErrorObject::new(
+                        ErrorCode::RESOURCE_NOT_FOUND,
+                        format!("Resource not found: {uri}"),
+                    )
+                    .with_data(json!({ "uri": uri })),
                 ));
             };
             let ctx = Context::new(request, core).map_err(handler_to_tool_error)?;
@@ -241,7 +258,7 @@ impl<S: Send + Sync + 'static> Core<S> {
         })
     }
 
-    fn find_resource(&self, uri: &str) -> Option<(ErasedRead<S>, Vec<(String, String)>)> {
+    fn find_resource(&self, uri: &str) -> Option<(ErasedRead<S>, TemplateVars)> {
         if let Some(entry) = self.resources.load().get(uri) {
             return Some((entry.read.clone(), Vec::new()));
         }

@@ -15,7 +15,9 @@
 //! `String` when the template has one variable.
 
 use base64::Engine as _;
-use mcp_types::{Annotations, Icon, JsonObject, Meta, ReadResourceResult, Resource, ResourceTemplate};
+use mcp_types::{
+    Annotations, Icon, JsonObject, Meta, ReadResourceResult, Resource, ResourceTemplate,
+};
 use serde_json::{Value, json};
 
 use crate::ToolError;
@@ -171,9 +173,24 @@ impl Fields {
         put("title", self.title.clone().map(Value::from));
         put("description", self.description.clone().map(Value::from));
         put("mimeType", self.mime_type.clone().map(Value::from));
-        put("annotations", self.annotations.as_ref().and_then(|a| serde_json::to_value(a).ok()));
-        put("icons", self.icons.as_ref().and_then(|a| serde_json::to_value(a).ok()));
-        put("_meta", self.meta.as_ref().and_then(|a| serde_json::to_value(a).ok()));
+        put(
+            "annotations",
+            self.annotations
+                .as_ref()
+                .and_then(|a| serde_json::to_value(a).ok()),
+        );
+        put(
+            "icons",
+            self.icons
+                .as_ref()
+                .and_then(|a| serde_json::to_value(a).ok()),
+        );
+        put(
+            "_meta",
+            self.meta
+                .as_ref()
+                .and_then(|a| serde_json::to_value(a).ok()),
+        );
         v
     }
 }
@@ -200,7 +217,11 @@ pub enum Contents {
 /// A value a resource handler may return.
 pub trait IntoContents: Send + 'static {
     /// The `resources/read` result for `uri`; `mime_type` is the definition's.
-    fn into_read_result(self, uri: &str, mime_type: Option<&str>) -> Result<ReadResourceResult, ToolError>;
+    fn into_read_result(
+        self,
+        uri: &str,
+        mime_type: Option<&str>,
+    ) -> Result<ReadResourceResult, ToolError>;
 }
 
 fn read_result(item: Value) -> Result<ReadResourceResult, ToolError> {
@@ -208,32 +229,54 @@ fn read_result(item: Value) -> Result<ReadResourceResult, ToolError> {
 }
 
 impl IntoContents for ReadResourceResult {
-    fn into_read_result(self, _uri: &str, _mime: Option<&str>) -> Result<ReadResourceResult, ToolError> {
+    fn into_read_result(
+        self,
+        _uri: &str,
+        _mime: Option<&str>,
+    ) -> Result<ReadResourceResult, ToolError> {
         Ok(self)
     }
 }
 
 impl IntoContents for String {
-    fn into_read_result(self, uri: &str, mime: Option<&str>) -> Result<ReadResourceResult, ToolError> {
+    fn into_read_result(
+        self,
+        uri: &str,
+        mime: Option<&str>,
+    ) -> Result<ReadResourceResult, ToolError> {
         read_result(json!({ "uri": uri, "mimeType": mime.unwrap_or("text/plain"), "text": self }))
     }
 }
 
 impl IntoContents for &'static str {
-    fn into_read_result(self, uri: &str, mime: Option<&str>) -> Result<ReadResourceResult, ToolError> {
+    fn into_read_result(
+        self,
+        uri: &str,
+        mime: Option<&str>,
+    ) -> Result<ReadResourceResult, ToolError> {
         self.to_owned().into_read_result(uri, mime)
     }
 }
 
 impl IntoContents for Vec<u8> {
-    fn into_read_result(self, uri: &str, mime: Option<&str>) -> Result<ReadResourceResult, ToolError> {
+    fn into_read_result(
+        self,
+        uri: &str,
+        mime: Option<&str>,
+    ) -> Result<ReadResourceResult, ToolError> {
         let blob = base64::engine::general_purpose::STANDARD.encode(self);
-        read_result(json!({ "uri": uri, "mimeType": mime.unwrap_or("application/octet-stream"), "blob": blob }))
+        read_result(
+            json!({ "uri": uri, "mimeType": mime.unwrap_or("application/octet-stream"), "blob": blob }),
+        )
     }
 }
 
 impl IntoContents for Contents {
-    fn into_read_result(self, uri: &str, _mime: Option<&str>) -> Result<ReadResourceResult, ToolError> {
+    fn into_read_result(
+        self,
+        uri: &str,
+        _mime: Option<&str>,
+    ) -> Result<ReadResourceResult, ToolError> {
         match self {
             Contents::Text { text, mime_type } => text.into_read_result(uri, Some(&mime_type)),
             Contents::Blob { data, mime_type } => data.into_read_result(uri, Some(&mime_type)),
@@ -242,7 +285,11 @@ impl IntoContents for Contents {
 }
 
 impl<T: IntoContents, E: std::fmt::Display + Send + 'static> IntoContents for Result<T, E> {
-    fn into_read_result(self, uri: &str, mime: Option<&str>) -> Result<ReadResourceResult, ToolError> {
+    fn into_read_result(
+        self,
+        uri: &str,
+        mime: Option<&str>,
+    ) -> Result<ReadResourceResult, ToolError> {
         match self {
             Ok(v) => v.into_read_result(uri, mime),
             Err(e) => Err(crate::output::into_tool_error(e)),
@@ -260,7 +307,9 @@ crate::handler::handler_trait! {
 /// Builds the argument value of a template handler from the matched variables:
 /// an object of strings (numbers and booleans are read from their text by the
 /// handler's type), or the one value itself for single-variable templates.
-pub(crate) fn template_args<A: serde::de::DeserializeOwned>(vars: &[(String, String)]) -> Result<A, String> {
+pub(crate) fn template_args<A: serde::de::DeserializeOwned>(
+    vars: &[(String, String)],
+) -> Result<A, String> {
     let object: JsonObject = vars
         .iter()
         .map(|(k, v)| (k.clone(), typed_guess(v)))
@@ -270,7 +319,10 @@ pub(crate) fn template_args<A: serde::de::DeserializeOwned>(vars: &[(String, Str
         Ok(a) => Ok(a),
         Err(first) => {
             // Retry with every value as a string (for `String` fields holding digits).
-            let strings: JsonObject = vars.iter().map(|(k, v)| (k.clone(), Value::from(v.clone()))).collect();
+            let strings: JsonObject = vars
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::from(v.clone())))
+                .collect();
             if let Ok(a) = serde_json::from_value::<A>(Value::Object(strings)) {
                 return Ok(a);
             }

@@ -50,7 +50,9 @@ pub(crate) fn elicitation_schema_for<T: JsonSchema>() -> JsonObject {
     schema.insert("type".into(), "object".into());
     schema.insert(
         "properties".into(),
-        full.get("properties").cloned().unwrap_or_else(|| Value::Object(JsonObject::new())),
+        full.get("properties")
+            .cloned()
+            .unwrap_or_else(|| Value::Object(JsonObject::new())),
     );
     if let Some(required) = full.get("required") {
         schema.insert("required".into(), required.clone());

@@ -55,7 +55,9 @@ pub struct McpServer<S = ()> {
 
 impl<S> std::fmt::Debug for McpServer<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("McpServer").field("info", &self.info).finish_non_exhaustive()
+        f.debug_struct("McpServer")
+            .field("info", &self.info)
+            .finish_non_exhaustive()
     }
 }
 
@@ -89,7 +91,10 @@ impl McpServer<()> {
         Fut: Future<Output = Result<T, E>> + Send + 'static,
         E: Into<BoxError>,
     {
-        assert!(self.core.is_empty(), "call `lifespan` before adding tools, resources or prompts");
+        assert!(
+            self.core.is_empty(),
+            "call `lifespan` before adding tools, resources or prompts"
+        );
         McpServer {
             info: self.info,
             instructions: self.instructions,
@@ -196,10 +201,12 @@ impl<S: Send + Sync + 'static> McpServer<S> {
         Fut: Future<Output = Result<CompleteResult, ToolError>> + Send + 'static,
     {
         let handler = Arc::new(handler);
-        self.core.completion.store(Arc::new(Some(Arc::new(move |ctx, params| {
-            let handler = handler.clone();
-            Box::pin(async move { handler(ctx, params).await }) as BoxFuture<'static, _>
-        }))));
+        self.core
+            .completion
+            .store(Arc::new(Some(Arc::new(move |ctx, params| {
+                let handler = handler.clone();
+                Box::pin(async move { handler(ctx, params).await }) as BoxFuture<'static, _>
+            }))));
         self
     }
 
@@ -230,70 +237,88 @@ impl<S: Send + Sync + 'static> McpServer<S> {
             server = server.teardown(teardown);
         }
         let c = core.clone();
-        server = server.request::<ListToolsRequest, _, _>(move |_ctx: RequestContext<S>, params| {
-            let c = c.clone();
-            async move {
-                let tools: Vec<_> = c
-                    .tools
-                    .load()
-                    .iter()
-                    .filter(|t| t.enabled.load(Ordering::Acquire))
-                    .map(|t| t.tool.clone())
-                    .collect();
-                let (page, next) = c.page(tools, params.cursor.as_deref())?;
-                let mut result = ListToolsResult::new(page);
-                result.next_cursor = next;
-                Ok(result)
-            }
-        });
+        server =
+            server.request::<ListToolsRequest, _, _>(move |_ctx: RequestContext<S>, params| {
+                let c = c.clone();
+                async move {
+                    let tools: Vec<_> = c
+                        .tools
+                        .load()
+                        .iter()
+                        .filter(|t| t.enabled.load(Ordering::Acquire))
+                        .map(|t| t.tool.clone())
+                        .collect();
+                    let (page, next) = c.page(tools, params.cursor.as_deref())?;
+                    let mut result = ListToolsResult::new(page);
+                    result.next_cursor = next;
+                    Ok(result)
+                }
+            });
         let c = core.clone();
         server = server.request::<CallToolRequest, _, _>(move |ctx: RequestContext<S>, params| {
             let c = c.clone();
             async move { c.call_tool(ctx, &params.name, params.arguments).await }
         });
         let c = core.clone();
-        server = server.request::<ListResourcesRequest, _, _>(move |_ctx: RequestContext<S>, params| {
-            let c = c.clone();
-            async move {
-                let items: Vec<_> = c.resources.load().iter().map(|r| r.resource.clone()).collect();
-                let (page, next) = c.page(items, params.cursor.as_deref())?;
-                let mut result = ListResourcesResult::new(page);
-                result.next_cursor = next;
-                Ok(result)
-            }
-        });
+        server =
+            server.request::<ListResourcesRequest, _, _>(move |_ctx: RequestContext<S>, params| {
+                let c = c.clone();
+                async move {
+                    let items: Vec<_> = c
+                        .resources
+                        .load()
+                        .iter()
+                        .map(|r| r.resource.clone())
+                        .collect();
+                    let (page, next) = c.page(items, params.cursor.as_deref())?;
+                    let mut result = ListResourcesResult::new(page);
+                    result.next_cursor = next;
+                    Ok(result)
+                }
+            });
         let c = core.clone();
-        server = server.request::<ListResourceTemplatesRequest, _, _>(move |_ctx: RequestContext<S>, params| {
-            let c = c.clone();
-            async move {
-                let items: Vec<_> = c.templates.load().iter().map(|t| t.template.clone()).collect();
-                let (page, next) = c.page(items, params.cursor.as_deref())?;
-                let mut result = ListResourceTemplatesResult::new(page);
-                result.next_cursor = next;
-                Ok(result)
-            }
-        });
+        server = server.request::<ListResourceTemplatesRequest, _, _>(
+            move |_ctx: RequestContext<S>, params| {
+                let c = c.clone();
+                async move {
+                    let items: Vec<_> = c
+                        .templates
+                        .load()
+                        .iter()
+                        .map(|t| t.template.clone())
+                        .collect();
+                    let (page, next) = c.page(items, params.cursor.as_deref())?;
+                    let mut result = ListResourceTemplatesResult::new(page);
+                    result.next_cursor = next;
+                    Ok(result)
+                }
+            },
+        );
         let c = core.clone();
-        server = server.request::<ReadResourceRequest, _, _>(move |ctx: RequestContext<S>, params| {
-            let c = c.clone();
-            async move {
-                let seal_ctx = ctx.clone();
-                c.read_resource(ctx, c.clone(), &params.uri)
-                    .await
-                    .map_err(|e| e.into_handler_error(|requests| seal_with(&seal_ctx, requests)))
-            }
-        });
+        server =
+            server.request::<ReadResourceRequest, _, _>(move |ctx: RequestContext<S>, params| {
+                let c = c.clone();
+                async move {
+                    let seal_ctx = ctx.clone();
+                    c.read_resource(ctx, c.clone(), &params.uri)
+                        .await
+                        .map_err(|e| {
+                            e.into_handler_error(|requests| seal_with(&seal_ctx, requests))
+                        })
+                }
+            });
         let c = core.clone();
-        server = server.request::<ListPromptsRequest, _, _>(move |_ctx: RequestContext<S>, params| {
-            let c = c.clone();
-            async move {
-                let items: Vec<_> = c.prompts.load().iter().map(|p| p.prompt.clone()).collect();
-                let (page, next) = c.page(items, params.cursor.as_deref())?;
-                let mut result = ListPromptsResult::new(page);
-                result.next_cursor = next;
-                Ok(result)
-            }
-        });
+        server =
+            server.request::<ListPromptsRequest, _, _>(move |_ctx: RequestContext<S>, params| {
+                let c = c.clone();
+                async move {
+                    let items: Vec<_> = c.prompts.load().iter().map(|p| p.prompt.clone()).collect();
+                    let (page, next) = c.page(items, params.cursor.as_deref())?;
+                    let mut result = ListPromptsResult::new(page);
+                    result.next_cursor = next;
+                    Ok(result)
+                }
+            });
         let c = core.clone();
         server = server.request::<GetPromptRequest, _, _>(move |ctx: RequestContext<S>, params| {
             let c = c.clone();
@@ -304,24 +329,27 @@ impl<S: Send + Sync + 'static> McpServer<S> {
                 let context = Context::new(ctx, c.clone())?;
                 (entry.get)(context.clone(), prompt_args(params.arguments))
                     .await
-                    .map_err(|e| e.into_handler_error(|requests| context.seal_input_required(requests)))
+                    .map_err(|e| {
+                        e.into_handler_error(|requests| context.seal_input_required(requests))
+                    })
             }
         });
         if core.completion.load().is_some() {
             let c = core.clone();
-            server = server.request::<CompleteRequest, _, _>(move |ctx: RequestContext<S>, params| {
-                let c = c.clone();
-                async move {
-                    let handler = (*c.completion.load_full()).clone();
-                    let context = Context::new(ctx, c.clone())?;
-                    match handler {
-                        Some(handler) => handler(context.clone(), params)
-                            .await
-                            .map_err(|e| e.into_handler_error(|r| context.seal_input_required(r))),
-                        None => Ok(CompleteResult::default()),
+            server =
+                server.request::<CompleteRequest, _, _>(move |ctx: RequestContext<S>, params| {
+                    let c = c.clone();
+                    async move {
+                        let handler = (*c.completion.load_full()).clone();
+                        let context = Context::new(ctx, c.clone())?;
+                        match handler {
+                            Some(handler) => handler(context.clone(), params).await.map_err(|e| {
+                                e.into_handler_error(|r| context.seal_input_required(r))
+                            }),
+                            None => Ok(CompleteResult::default()),
+                        }
                     }
-                }
-            });
+                });
         }
         server
     }
@@ -333,14 +361,21 @@ impl<S: Send + Sync + 'static> McpServer<S> {
 
     /// Serves the server on any transport until it closes.
     pub async fn serve<T: mcp_transport::Transport>(self, transport: T) -> crate::Result<()> {
-        let running = self.into_lowlevel().start().await.map_err(crate::Error::Lifespan)?;
+        let running = self
+            .into_lowlevel()
+            .start()
+            .await
+            .map_err(crate::Error::Lifespan)?;
         let result = running.serve(transport).await;
         running.shutdown().await;
         result.map_err(Into::into)
     }
 }
 
-fn seal_with<S>(ctx: &RequestContext<S>, requests: Vec<(String, mcp_types::InputRequest)>) -> mcp_types::InputRequiredResult {
+fn seal_with<S>(
+    ctx: &RequestContext<S>,
+    requests: Vec<(String, mcp_types::InputRequest)>,
+) -> mcp_types::InputRequiredResult {
     let map = requests.into_iter().collect();
     match ctx.input_required(map, None) {
         HandlerError::InputRequired(result) => *result,
@@ -380,21 +415,25 @@ impl<S: Send + Sync + 'static> ServerHandle<S> {
             enabled: AtomicBool::new(true),
             call,
         })));
-        self.core.update(&self.core.tools, ChangeEvent::ToolsListChanged, |t| {
-            let taken = entry.lock().unwrap_or_else(|e| e.into_inner()).take();
-            match taken {
-                Some(e) => {
-                    t.upsert(name.clone(), e);
-                    true
+        self.core
+            .update(&self.core.tools, ChangeEvent::ToolsListChanged, |t| {
+                let taken = entry.lock().unwrap_or_else(|e| e.into_inner()).take();
+                match taken {
+                    Some(e) => {
+                        t.upsert(name.clone(), e);
+                        true
+                    }
+                    None => false,
                 }
-                None => false,
-            }
-        });
+            });
     }
 
     /// Removes a tool; `false` when there was none of that name.
     pub fn remove_tool(&self, name: &str) -> bool {
-        self.core.update(&self.core.tools, ChangeEvent::ToolsListChanged, |t| t.remove(name))
+        self.core
+            .update(&self.core.tools, ChangeEvent::ToolsListChanged, |t| {
+                t.remove(name)
+            })
     }
 
     /// Enables or disables a tool (a disabled tool is neither listed nor callable);
@@ -410,7 +449,11 @@ impl<S: Send + Sync + 'static> ServerHandle<S> {
     }
 
     /// Adds (or replaces) a resource at a fixed URI.
-    pub fn add_resource<M, H: ResourceHandler<S, M>>(&self, def: impl Into<ResourceDef>, handler: H) {
+    pub fn add_resource<M, H: ResourceHandler<S, M>>(
+        &self,
+        def: impl Into<ResourceDef>,
+        handler: H,
+    ) {
         let def = def.into();
         let uri = def.uri.clone();
         let read = erase_read::<S, M, H>(def.fields.mime_type.clone(), handler);
@@ -418,16 +461,22 @@ impl<S: Send + Sync + 'static> ServerHandle<S> {
             resource: def.to_resource(),
             read,
         });
-        self.core.update(&self.core.resources, ChangeEvent::ResourcesListChanged, |t| {
-            entry.take().map(|e| t.upsert(uri.clone(), e)).is_some()
-        });
+        self.core.update(
+            &self.core.resources,
+            ChangeEvent::ResourcesListChanged,
+            |t| entry.take().map(|e| t.upsert(uri.clone(), e)).is_some(),
+        );
     }
 
     /// Adds (or replaces) a resource template.
     ///
     /// # Panics
     /// When the template is not a valid RFC 6570 template.
-    pub fn add_resource_template<M, H: ResourceHandler<S, M>>(&self, def: impl Into<ResourceTemplateDef>, handler: H) {
+    pub fn add_resource_template<M, H: ResourceHandler<S, M>>(
+        &self,
+        def: impl Into<ResourceTemplateDef>,
+        handler: H,
+    ) {
         let def = def.into();
         let matcher = UriTemplate::parse(&def.uri_template)
             .unwrap_or_else(|e| panic!("invalid URI template `{}`: {e}", def.uri_template));
@@ -438,15 +487,25 @@ impl<S: Send + Sync + 'static> ServerHandle<S> {
             matcher,
             read,
         });
-        self.core.update(&self.core.templates, ChangeEvent::ResourcesListChanged, |t| {
-            entry.take().map(|e| t.upsert(key.clone(), e)).is_some()
-        });
+        self.core.update(
+            &self.core.templates,
+            ChangeEvent::ResourcesListChanged,
+            |t| entry.take().map(|e| t.upsert(key.clone(), e)).is_some(),
+        );
     }
 
     /// Removes a resource or resource template by URI (or template string).
     pub fn remove_resource(&self, uri: &str) -> bool {
-        let a = self.core.update(&self.core.resources, ChangeEvent::ResourcesListChanged, |t| t.remove(uri));
-        let b = self.core.update(&self.core.templates, ChangeEvent::ResourcesListChanged, |t| t.remove(uri));
+        let a = self.core.update(
+            &self.core.resources,
+            ChangeEvent::ResourcesListChanged,
+            |t| t.remove(uri),
+        );
+        let b = self.core.update(
+            &self.core.templates,
+            ChangeEvent::ResourcesListChanged,
+            |t| t.remove(uri),
+        );
         a || b
     }
 
@@ -468,7 +527,9 @@ impl<S: Send + Sync + 'static> ServerHandle<S> {
 
     /// Tells subscribed clients that the resource at `uri` changed.
     pub fn notify_resource_updated(&self, uri: impl Into<String>) {
-        self.core.notifier.notify(ChangeEvent::ResourceUpdated(uri.into()));
+        self.core
+            .notifier
+            .notify(ChangeEvent::ResourceUpdated(uri.into()));
     }
 
     /// Adds (or replaces) a prompt.
@@ -485,21 +546,29 @@ impl<S: Send + Sync + 'static> ServerHandle<S> {
                 let args: H::Args = serde_path_to_error::deserialize(args).map_err(|e| {
                     ToolError::protocol(mcp_types::ErrorObject::new(
                         mcp_types::ErrorCode::INVALID_PARAMS,
-                        format!("Invalid arguments for prompt `{prompt_name}`: `{}`: {}", e.path(), e.inner()),
+                        format!(
+                            "Invalid arguments for prompt `{prompt_name}`: `{}`: {}",
+                            e.path(),
+                            e.inner()
+                        ),
                     ))
                 })?;
                 handler.call(ctx, args).await.into_prompt_result()
             })
         });
         let entry = once(PromptEntry { prompt, get });
-        self.core.update(&self.core.prompts, ChangeEvent::PromptsListChanged, |t| {
-            entry.take().map(|e| t.upsert(name.clone(), e)).is_some()
-        });
+        self.core
+            .update(&self.core.prompts, ChangeEvent::PromptsListChanged, |t| {
+                entry.take().map(|e| t.upsert(name.clone(), e)).is_some()
+            });
     }
 
     /// Removes a prompt.
     pub fn remove_prompt(&self, name: &str) -> bool {
-        self.core.update(&self.core.prompts, ChangeEvent::PromptsListChanged, |t| t.remove(name))
+        self.core
+            .update(&self.core.prompts, ChangeEvent::PromptsListChanged, |t| {
+                t.remove(name)
+            })
     }
 }
 
@@ -536,7 +605,10 @@ where
                     ))
                 })?
             };
-            handler.call(ctx, args).await.into_read_result(&uri, mime.as_deref())
+            handler
+                .call(ctx, args)
+                .await
+                .into_read_result(&uri, mime.as_deref())
         })
     })
 }

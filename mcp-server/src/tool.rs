@@ -78,7 +78,8 @@ impl ToolDef {
     }
 
     fn annotations_mut(&mut self) -> &mut ToolAnnotations {
-        self.annotations.get_or_insert_with(ToolAnnotations::default)
+        self.annotations
+            .get_or_insert_with(ToolAnnotations::default)
     }
 
     /// `readOnlyHint`: the tool does not modify its environment.
@@ -147,9 +148,18 @@ impl ToolDef {
         put("title", self.title.map(Value::from));
         put("description", description.map(Value::from));
         put("outputSchema", output.map(Value::Object));
-        put("annotations", self.annotations.and_then(|a| serde_json::to_value(a).ok()));
-        put("icons", self.icons.and_then(|i| serde_json::to_value(i).ok()));
-        put("_meta", self.meta.and_then(|m| serde_json::to_value(m).ok()));
+        put(
+            "annotations",
+            self.annotations.and_then(|a| serde_json::to_value(a).ok()),
+        );
+        put(
+            "icons",
+            self.icons.and_then(|i| serde_json::to_value(i).ok()),
+        );
+        put(
+            "_meta",
+            self.meta.and_then(|m| serde_json::to_value(m).ok()),
+        );
         serde_json::from_value(value).expect("a tool definition built from valid parts")
     }
 }
@@ -167,13 +177,25 @@ impl From<String> for ToolDef {
 }
 
 crate::handler::handler_trait! {
-    /// A function that can serve as a tool; see the [module docs](self) for the
-    /// accepted shapes. `M` is an inference marker.
+    /// A function that can serve as a tool. `M` is an inference marker.
+    ///
+    /// | handler shape | arguments |
+    /// | --- | --- |
+    /// | `Fn(A) -> R` / `Fn(A) -> impl Future<Output = R>` | `A: Deserialize + JsonSchema` |
+    /// | `Fn(Context<S>, A) -> R` / async | the same, plus the [`Context`] |
+    /// | `Fn() -> R` / async | none |
+    /// | `Fn(Context<S>) -> R` / async | none, plus the [`Context`] |
+    ///
+    /// `R` is any [`IntoToolResult`]. Sync handlers run on the connection's
+    /// task: keep them short, or make them async and use `spawn_blocking`.
     ToolHandler, IntoToolResult
 }
 
-pub(crate) type ErasedTool<S> =
-    Arc<dyn Fn(Context<S>, Option<JsonObject>) -> BoxFuture<'static, Result<CallToolResult, ToolError>> + Send + Sync>;
+pub(crate) type ErasedTool<S> = Arc<
+    dyn Fn(Context<S>, Option<JsonObject>) -> BoxFuture<'static, Result<CallToolResult, ToolError>>
+        + Send
+        + Sync,
+>;
 
 /// Erases a typed handler: parse the arguments (naming the bad field), run it
 /// (a panic becomes an error result), convert its output.
@@ -196,22 +218,28 @@ where
                     let message = if path == "." {
                         format!("Invalid arguments for tool `{name}`: {}", e.inner())
                     } else {
-                        format!("Invalid arguments for tool `{name}`: `{path}`: {}", e.inner())
+                        format!(
+                            "Invalid arguments for tool `{name}`: `{path}`: {}",
+                            e.inner()
+                        )
                     };
                     return Ok(CallToolResult::error(vec![ContentBlock::text(message)]));
                 }
             };
             // Sync handlers run inside `call`, async ones when polled: guard both.
-            let outcome = match std::panic::catch_unwind(AssertUnwindSafe(|| handler.call(ctx, args))) {
-                Ok(future) => AssertUnwindSafe(future).catch_unwind().await,
-                Err(panic) => Err(panic),
-            };
+            let outcome =
+                match std::panic::catch_unwind(AssertUnwindSafe(|| handler.call(ctx, args))) {
+                    Ok(future) => AssertUnwindSafe(future).catch_unwind().await,
+                    Err(panic) => Err(panic),
+                };
             match outcome {
                 Ok(output) => output.into_tool_result(),
                 Err(panic) => {
                     let what = crate::panic_message(&*panic);
                     tracing::error!(tool = %name, panic = %what, "tool panicked");
-                    Err(ToolError::msg(format!("Tool `{name}` failed unexpectedly: {what}")))
+                    Err(ToolError::msg(format!(
+                        "Tool `{name}` failed unexpectedly: {what}"
+                    )))
                 }
             }
         })

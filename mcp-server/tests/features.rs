@@ -51,15 +51,23 @@ fn server() -> McpServer {
         .instructions("test server")
         .tool("add", |Add { a, b }: Add| a + b)
         .tool(
-            ToolDef::new("weather").description("Current weather").read_only(true),
-            || Json(Weather { celsius: 21.5, sky: "clear".into() }),
+            ToolDef::new("weather")
+                .description("Current weather")
+                .read_only(true),
+            || {
+                Json(Weather {
+                    celsius: 21.5,
+                    sky: "clear".into(),
+                })
+            },
         )
         .tool("fail", || Err::<String, _>("disk full"))
         .tool("explode", || -> String { panic!("boom") })
         .tool("image", || Image::png(vec![1, 2, 3]))
         .tool("progress", |ctx: Context| async move {
             for i in 1..=3 {
-                ctx.report_progress(f64::from(i), Some(3.0), Some(format!("step {i}"))).await;
+                ctx.report_progress(f64::from(i), Some(3.0), Some(format!("step {i}")))
+                    .await;
             }
             ctx.info("finished").await;
             "done"
@@ -81,24 +89,58 @@ fn server() -> McpServer {
             };
             Ok::<_, ToolError>(format!("{email}|{text}|{}", roots.len()))
         })
-        .tool("sample", |ctx: Context| async move { ctx.sample_text("Say hi", 10).await })
+        .tool("sample", |ctx: Context| async move {
+            ctx.sample_text("Say hi", 10).await
+        })
         .tool("read", |ctx: Context| async move {
             let result = ctx.read_resource("config://app").await?;
-            Ok::<_, ToolError>(serde_json::to_value(&result.contents).unwrap()[0]["text"].as_str().unwrap_or_default().to_owned())
+            Ok::<_, ToolError>(
+                serde_json::to_value(&result.contents).unwrap()[0]["text"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
         })
-        .resource(ResourceDef::new("config://app", "config").mime_type("application/json"), || r#"{"debug":true}"#)
+        .resource(
+            ResourceDef::new("config://app", "config").mime_type("application/json"),
+            || r#"{"debug":true}"#,
+        )
         .resource("bin://blob", || vec![0u8, 159, 146, 150])
-        .resource_template("greeting://{name}", |name: String| format!("Hello, {name}!"))
-        .resource_template("items://{section}/{id}", |p: ItemParams| format!("{}#{}", p.section, p.id + 1))
+        .resource_template("greeting://{name}", |name: String| {
+            format!("Hello, {name}!")
+        })
+        .resource_template("items://{section}/{id}", |p: ItemParams| {
+            format!("{}#{}", p.section, p.id + 1)
+        })
         .prompt("review_code", |r: Review| {
-            format!("Please review this {} code:\n\n{}", r.language.unwrap_or_else(|| "unknown".into()), r.code)
+            format!(
+                "Please review this {} code:\n\n{}",
+                r.language.unwrap_or_else(|| "unknown".into()),
+                r.code
+            )
         })
-        .prompt("debug_error", |e: Review| vec![user(format!("I'm seeing this error: {}", e.code)), assistant("I'll help debug that.")])
-        .completion(|_ctx: Context, params: mcp_types::CompleteRequestParams| async move {
-            let prefix = params.argument.value.clone();
-            let values: Vec<String> = ["python", "pytorch", "rust"].iter().filter(|v| v.starts_with(&prefix)).map(|v| v.to_string()).collect();
-            Ok::<_, ToolError>(serde_json::from_value::<CompleteResult>(json!({"completion": {"values": values}})).unwrap())
+        .prompt("debug_error", |e: Review| {
+            vec![
+                user(format!("I'm seeing this error: {}", e.code)),
+                assistant("I'll help debug that."),
+            ]
         })
+        .completion(
+            |_ctx: Context, params: mcp_types::CompleteRequestParams| async move {
+                let prefix = params.argument.value.clone();
+                let values: Vec<String> = ["python", "pytorch", "rust"]
+                    .iter()
+                    .filter(|v| v.starts_with(&prefix))
+                    .map(|v| v.to_string())
+                    .collect();
+                Ok::<_, ToolError>(
+                    serde_json::from_value::<CompleteResult>(
+                        json!({"completion": {"values": values}}),
+                    )
+                    .unwrap(),
+                )
+            },
+        )
 }
 
 fn client_callbacks() -> Router<()> {
@@ -126,14 +168,18 @@ struct Client {
 
 impl Client {
     async fn new(version: Option<ProtocolVersion>, caps: Value) -> Client {
-        let inner = connect(server().into_lowlevel(), client_callbacks()).await.unwrap();
+        let inner = connect(server().into_lowlevel(), client_callbacks())
+            .await
+            .unwrap();
         let stateless = match version {
             Some(v) => {
                 let caps: ClientCapabilities = serde_json::from_value(caps).unwrap();
                 inner.initialize(v, caps).await.unwrap();
                 None
             }
-            None => Some(json!({meta::PROTOCOL_VERSION: "2026-07-28", meta::CLIENT_CAPABILITIES: caps})),
+            None => {
+                Some(json!({meta::PROTOCOL_VERSION: "2026-07-28", meta::CLIENT_CAPABILITIES: caps}))
+            }
         };
         Client { inner, stateless }
     }
@@ -142,7 +188,11 @@ impl Client {
         if let Some(m) = &self.stateless {
             params["_meta"] = m.clone();
         }
-        let raw = self.inner.peer.request_raw(method, &params, RequestOptions::default()).await?;
+        let raw = self
+            .inner
+            .peer
+            .request_raw(method, &params, RequestOptions::default())
+            .await?;
         Ok(serde_json::from_str(raw.get()).unwrap())
     }
 
@@ -157,8 +207,12 @@ impl Client {
             let mut responses = serde_json::Map::new();
             for (key, request) in result["inputRequests"].as_object().unwrap() {
                 let answer = match request["method"].as_str().unwrap() {
-                    "elicitation/create" => json!({"action": "accept", "content": {"email": "a@b.c"}}),
-                    "sampling/createMessage" => json!({"role": "assistant", "content": {"type": "text", "text": "hi!"}, "model": "m"}),
+                    "elicitation/create" => {
+                        json!({"action": "accept", "content": {"email": "a@b.c"}})
+                    }
+                    "sampling/createMessage" => {
+                        json!({"role": "assistant", "content": {"type": "text", "text": "hi!"}, "model": "m"})
+                    }
                     "roots/list" => json!({"roots": [{"uri": "file:///tmp"}]}),
                     other => panic!("unexpected input request {other}"),
                 };
@@ -172,7 +226,11 @@ impl Client {
 }
 
 fn eras() -> Vec<Option<ProtocolVersion>> {
-    vec![Some(ProtocolVersion::V2024_11_05), Some(ProtocolVersion::V2025_11_25), None]
+    vec![
+        Some(ProtocolVersion::V2024_11_05),
+        Some(ProtocolVersion::V2025_11_25),
+        None,
+    ]
 }
 
 #[tokio::test]
@@ -182,20 +240,39 @@ async fn tools_list_derives_schemas_and_descriptions() {
         let list = c.call("tools/list", json!({})).await.unwrap();
         let tools = list["tools"].as_array().unwrap();
         let add = tools.iter().find(|t| t["name"] == "add").unwrap();
-        assert_eq!(add["description"], "Add two numbers", "from the doc comment");
+        assert_eq!(
+            add["description"], "Add two numbers",
+            "from the doc comment"
+        );
         assert_eq!(add["inputSchema"]["type"], "object");
         assert_eq!(add["inputSchema"]["required"], json!(["a", "b"]));
-        assert_eq!(add["inputSchema"]["properties"]["a"]["description"], "The first number");
+        assert_eq!(
+            add["inputSchema"]["properties"]["a"]["description"],
+            "The first number"
+        );
         let weather = tools.iter().find(|t| t["name"] == "weather").unwrap();
         if era == Some(ProtocolVersion::V2024_11_05) {
-            assert!(weather.get("outputSchema").is_none(), "outputSchema arrived in 2025-06-18");
-            assert!(weather.get("annotations").is_none(), "annotations arrived in 2025-03-26");
+            assert!(
+                weather.get("outputSchema").is_none(),
+                "outputSchema arrived in 2025-06-18"
+            );
+            assert!(
+                weather.get("annotations").is_none(),
+                "annotations arrived in 2025-03-26"
+            );
         } else {
-            assert_eq!(weather["outputSchema"]["properties"]["celsius"]["type"], "number");
+            assert_eq!(
+                weather["outputSchema"]["properties"]["celsius"]["type"],
+                "number"
+            );
             assert_eq!(weather["annotations"]["readOnlyHint"], true);
         }
         let names: Vec<_> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
-        assert_eq!(&names[..3], &["add", "weather", "fail"], "registration order");
+        assert_eq!(
+            &names[..3],
+            &["add", "weather", "fail"],
+            "registration order"
+        );
     }
 }
 
@@ -210,9 +287,17 @@ async fn tool_results_in_every_shape() {
         let r = c.tool("add", json!({"a": 2, "b": "three"})).await;
         assert_eq!(r["isError"], true);
         let text = r["content"][0]["text"].as_str().unwrap();
-        assert!(text.contains("`b`") && text.contains("invalid type"), "{text}");
+        assert!(
+            text.contains("`b`") && text.contains("invalid type"),
+            "{text}"
+        );
         let r = c.tool("add", json!({"a": 2})).await;
-        assert!(r["content"][0]["text"].as_str().unwrap().contains("missing field `b`"));
+        assert!(
+            r["content"][0]["text"]
+                .as_str()
+                .unwrap()
+                .contains("missing field `b`")
+        );
 
         let r = c.tool("weather", json!({})).await;
         if era == Some(ProtocolVersion::V2024_11_05) {
@@ -221,7 +306,10 @@ async fn tool_results_in_every_shape() {
             assert_eq!(r["structuredContent"]["sky"], "clear");
         }
         let text: Value = serde_json::from_str(r["content"][0]["text"].as_str().unwrap()).unwrap();
-        assert_eq!(text["celsius"], 21.5, "structured output is also text for older clients");
+        assert_eq!(
+            text["celsius"], 21.5,
+            "structured output is also text for older clients"
+        );
 
         let r = c.tool("fail", json!({})).await;
         assert_eq!(r["isError"], true);
@@ -237,7 +325,10 @@ async fn tool_results_in_every_shape() {
         assert_eq!(r["content"][0]["type"], "image");
         assert_eq!(r["content"][0]["data"], "AQID");
 
-        let err = c.call("tools/call", json!({"name": "nope"})).await.unwrap_err();
+        let err = c
+            .call("tools/call", json!({"name": "nope"}))
+            .await
+            .unwrap_err();
         assert_eq!(err.rpc().unwrap().code, ErrorCode::INVALID_PARAMS);
     }
 }
@@ -246,9 +337,19 @@ async fn tool_results_in_every_shape() {
 async fn context_input_works_in_both_eras() {
     for era in eras().into_iter().skip(1) {
         let c = Client::new(era, all_caps()).await;
-        assert_eq!(c.tool("ask", json!({})).await["content"][0]["text"], "email=a@b.c");
-        assert_eq!(c.tool("sample", json!({})).await["content"][0]["text"], "hi!");
-        assert_eq!(c.tool("ask_twice", json!({})).await["content"][0]["text"], "a@b.c|hi!|1", "{era:?}");
+        assert_eq!(
+            c.tool("ask", json!({})).await["content"][0]["text"],
+            "email=a@b.c"
+        );
+        assert_eq!(
+            c.tool("sample", json!({})).await["content"][0]["text"],
+            "hi!"
+        );
+        assert_eq!(
+            c.tool("ask_twice", json!({})).await["content"][0]["text"],
+            "a@b.c|hi!|1",
+            "{era:?}"
+        );
     }
 }
 
@@ -257,10 +358,18 @@ async fn a_client_without_sampling() {
     let c = Client::new(Some(ProtocolVersion::V2025_11_25), json!({})).await;
     let r = c.tool("sample", json!({})).await;
     assert_eq!(r["isError"], true);
-    assert!(r["content"][0]["text"].as_str().unwrap().contains("does not support sampling"));
+    assert!(
+        r["content"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("does not support sampling")
+    );
 
     let c = Client::new(None, json!({})).await;
-    let err = c.call("tools/call", json!({"name": "sample"})).await.unwrap_err();
+    let err = c
+        .call("tools/call", json!({"name": "sample"}))
+        .await
+        .unwrap_err();
     let rpc = err.rpc().unwrap();
     assert_eq!(rpc.code, ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY);
     assert!(rpc.data.as_ref().unwrap()["requiredCapabilities"]["sampling"].is_object());
@@ -274,27 +383,54 @@ async fn resources_and_templates() {
         assert_eq!(list["resources"][0]["uri"], "config://app");
         assert_eq!(list["resources"][0]["mimeType"], "application/json");
         let templates = c.call("resources/templates/list", json!({})).await.unwrap();
-        assert_eq!(templates["resourceTemplates"][0]["uriTemplate"], "greeting://{name}");
+        assert_eq!(
+            templates["resourceTemplates"][0]["uriTemplate"],
+            "greeting://{name}"
+        );
 
-        let read = c.call("resources/read", json!({"uri": "config://app"})).await.unwrap();
+        let read = c
+            .call("resources/read", json!({"uri": "config://app"}))
+            .await
+            .unwrap();
         assert_eq!(read["contents"][0]["text"], r#"{"debug":true}"#);
-        let read = c.call("resources/read", json!({"uri": "bin://blob"})).await.unwrap();
+        let read = c
+            .call("resources/read", json!({"uri": "bin://blob"}))
+            .await
+            .unwrap();
         assert_eq!(read["contents"][0]["blob"], "AJ+Slg==");
-        let read = c.call("resources/read", json!({"uri": "greeting://Ada%20L"})).await.unwrap();
+        let read = c
+            .call("resources/read", json!({"uri": "greeting://Ada%20L"}))
+            .await
+            .unwrap();
         assert_eq!(read["contents"][0]["text"], "Hello, Ada L!");
         assert_eq!(read["contents"][0]["uri"], "greeting://Ada%20L");
-        let read = c.call("resources/read", json!({"uri": "items://tools/41"})).await.unwrap();
-        assert_eq!(read["contents"][0]["text"], "tools#42", "typed template parameters");
-        let err = c.call("resources/read", json!({"uri": "items://tools/forty"})).await.unwrap_err();
+        let read = c
+            .call("resources/read", json!({"uri": "items://tools/41"}))
+            .await
+            .unwrap();
+        assert_eq!(
+            read["contents"][0]["text"], "tools#42",
+            "typed template parameters"
+        );
+        let err = c
+            .call("resources/read", json!({"uri": "items://tools/forty"}))
+            .await
+            .unwrap_err();
         assert_eq!(err.rpc().unwrap().code, ErrorCode::INVALID_PARAMS);
 
-        let err = c.call("resources/read", json!({"uri": "missing://x"})).await.unwrap_err();
+        let err = c
+            .call("resources/read", json!({"uri": "missing://x"}))
+            .await
+            .unwrap_err();
         let rpc = err.rpc().unwrap();
         let expected = if era.is_none() { -32602 } else { -32002 };
         assert_eq!(rpc.code.0, expected, "{era:?}");
         assert_eq!(rpc.data.as_ref().unwrap()["uri"], "missing://x");
 
-        assert_eq!(c.tool("read", json!({})).await["content"][0]["text"], r#"{"debug":true}"#);
+        assert_eq!(
+            c.tool("read", json!({})).await["content"][0]["text"],
+            r#"{"debug":true}"#
+        );
     }
 }
 
@@ -309,16 +445,48 @@ async fn prompts_and_completions() {
         let code = args.iter().find(|a| a["name"] == "code").unwrap();
         assert_eq!(code["required"], true);
         assert_eq!(code["description"], "The code to review");
-        assert_eq!(args.iter().find(|a| a["name"] == "language").unwrap()["required"], false);
+        assert_eq!(
+            args.iter().find(|a| a["name"] == "language").unwrap()["required"],
+            false
+        );
 
-        let got = c.call("prompts/get", json!({"name": "review_code", "arguments": {"code": "fn x(){}"}})).await.unwrap();
+        let got = c
+            .call(
+                "prompts/get",
+                json!({"name": "review_code", "arguments": {"code": "fn x(){}"}}),
+            )
+            .await
+            .unwrap();
         assert_eq!(got["messages"][0]["role"], "user");
-        assert!(got["messages"][0]["content"]["text"].as_str().unwrap().contains("fn x(){}"));
-        let got = c.call("prompts/get", json!({"name": "debug_error", "arguments": {"code": "E0308"}})).await.unwrap();
+        assert!(
+            got["messages"][0]["content"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("fn x(){}")
+        );
+        let got = c
+            .call(
+                "prompts/get",
+                json!({"name": "debug_error", "arguments": {"code": "E0308"}}),
+            )
+            .await
+            .unwrap();
         assert_eq!(got["messages"][1]["role"], "assistant");
-        let err = c.call("prompts/get", json!({"name": "review_code", "arguments": {}})).await.unwrap_err();
-        assert!(err.rpc().unwrap().message.contains("code"), "names the missing argument");
-        let err = c.call("prompts/get", json!({"name": "nope"})).await.unwrap_err();
+        let err = c
+            .call(
+                "prompts/get",
+                json!({"name": "review_code", "arguments": {}}),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            err.rpc().unwrap().message.contains("code"),
+            "names the missing argument"
+        );
+        let err = c
+            .call("prompts/get", json!({"name": "nope"}))
+            .await
+            .unwrap_err();
         assert_eq!(err.rpc().unwrap().code, ErrorCode::INVALID_PARAMS);
 
         if era != Some(ProtocolVersion::V2024_11_05) {
@@ -338,7 +506,15 @@ async fn progress_and_logging_reach_the_client() {
     let raw = c
         .inner
         .peer
-        .request_raw("tools/call", &json!({"name": "progress"}), RequestOptions { progress: Some(tx), timeout: Some(Duration::from_secs(5)), ..Default::default() })
+        .request_raw(
+            "tools/call",
+            &json!({"name": "progress"}),
+            RequestOptions {
+                progress: Some(tx),
+                timeout: Some(Duration::from_secs(5)),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert!(raw.get().contains("done"));
@@ -355,22 +531,52 @@ async fn runtime_changes_notify_and_apply() {
     let server = server();
     let handle = server.handle();
     let (tx, mut changes) = tokio::sync::mpsc::channel(8);
-    let client = Router::new().notification::<mcp_types::ToolListChangedNotification, _, _>(move |_ctx, _p| {
-        let tx = tx.clone();
-        async move {
-            let _ = tx.send(()).await;
-        }
-    });
+    let client = Router::new().notification::<mcp_types::ToolListChangedNotification, _, _>(
+        move |_ctx, _p| {
+            let tx = tx.clone();
+            async move {
+                let _ = tx.send(()).await;
+            }
+        },
+    );
     let c = connect(server.into_lowlevel(), client).await.unwrap();
-    c.initialize(ProtocolVersion::V2025_11_25, ClientCapabilities::default()).await.unwrap();
+    c.initialize(ProtocolVersion::V2025_11_25, ClientCapabilities::default())
+        .await
+        .unwrap();
     handle.add_tool("late", || "added at run time");
-    tokio::time::timeout(Duration::from_secs(2), changes.recv()).await.expect("tools/list_changed sent").unwrap();
-    let raw = c.peer.request_raw("tools/call", &json!({"name": "late"}), RequestOptions::default()).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(2), changes.recv())
+        .await
+        .expect("tools/list_changed sent")
+        .unwrap();
+    let raw = c
+        .peer
+        .request_raw(
+            "tools/call",
+            &json!({"name": "late"}),
+            RequestOptions::default(),
+        )
+        .await
+        .unwrap();
     assert!(raw.get().contains("added at run time"));
     assert!(handle.set_tool_enabled("late", false));
-    tokio::time::timeout(Duration::from_secs(2), changes.recv()).await.expect("list_changed on disable").unwrap();
-    let err = c.peer.request_raw("tools/call", &json!({"name": "late"}), RequestOptions::default()).await.unwrap_err();
-    assert_eq!(err.rpc().unwrap().code, ErrorCode::INVALID_PARAMS, "a disabled tool is not callable");
+    tokio::time::timeout(Duration::from_secs(2), changes.recv())
+        .await
+        .expect("list_changed on disable")
+        .unwrap();
+    let err = c
+        .peer
+        .request_raw(
+            "tools/call",
+            &json!({"name": "late"}),
+            RequestOptions::default(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.rpc().unwrap().code,
+        ErrorCode::INVALID_PARAMS,
+        "a disabled tool is not callable"
+    );
     assert!(handle.remove_tool("late"));
     assert!(!handle.remove_tool("late"));
 }

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mcp_lowlevel::{Connection, ConnectionConfig, Peer, PeerError, RequestOptions, Router, RouterConfig};
+use mcp_lowlevel::{
+    Connection, ConnectionConfig, Peer, PeerError, RequestOptions, Router, RouterConfig,
+};
 use mcp_transport::ChildProcess;
 use mcp_types::{ProtocolVersion, meta};
 use serde_json::{Value, json};
@@ -15,7 +17,11 @@ use serde_json::{Value, json};
 /// The path of a built example, building the examples first if needed.
 pub fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
-    let dir = exe.parent().and_then(|d| d.parent()).expect("target/<profile>").join("examples");
+    let dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .expect("target/<profile>")
+        .join("examples");
     let path = dir.join(name);
     if !path.exists() {
         let status = std::process::Command::new(env!("CARGO"))
@@ -52,7 +58,10 @@ pub struct TestClient {
 
 impl TestClient {
     pub async fn spawn(name: &str, args: &[&str], era: Era) -> TestClient {
-        let transport = ChildProcess::builder(example(name)).args(args).spawn().expect("spawn example");
+        let transport = ChildProcess::builder(example(name))
+            .args(args)
+            .spawn()
+            .expect("spawn example");
         let process = transport.process().clone();
         let connection = Connection::new(ConnectionConfig::default());
         let peer = connection.peer().clone();
@@ -68,7 +77,10 @@ impl TestClient {
             client.peer.session().set_protocol_version(v);
             client
                 .peer
-                .send(mcp_types::JsonRpcMessage::Notification(mcp_types::JsonRpcNotification::new("notifications/initialized", &json!({})).unwrap()))
+                .send(mcp_types::JsonRpcMessage::Notification(
+                    mcp_types::JsonRpcNotification::new("notifications/initialized", &json!({}))
+                        .unwrap(),
+                ))
                 .await
                 .unwrap();
         }
@@ -76,10 +88,23 @@ impl TestClient {
     }
 
     async fn raw(&self, method: &str, params: Value) -> Result<Value, PeerError> {
-        self.raw_with(method, params, RequestOptions { timeout: Some(Duration::from_secs(20)), ..Default::default() }).await
+        self.raw_with(
+            method,
+            params,
+            RequestOptions {
+                timeout: Some(Duration::from_secs(20)),
+                ..Default::default()
+            },
+        )
+        .await
     }
 
-    pub async fn raw_with(&self, method: &str, params: Value, options: RequestOptions) -> Result<Value, PeerError> {
+    pub async fn raw_with(
+        &self,
+        method: &str,
+        params: Value,
+        options: RequestOptions,
+    ) -> Result<Value, PeerError> {
         let raw = self.peer.request_raw(method, &params, options).await?;
         Ok(serde_json::from_str(raw.get()).expect("JSON result"))
     }
@@ -95,22 +120,33 @@ impl TestClient {
         }
         let result = self.raw(method, params).await?;
         if self.era == Era::Stateless {
-            assert!(result["resultType"].is_string(), "2026-07-28 results carry resultType: {result}");
+            assert!(
+                result["resultType"].is_string(),
+                "2026-07-28 results carry resultType: {result}"
+            );
         } else {
-            assert!(result.get("resultType").is_none(), "session-era results have no resultType: {result}");
+            assert!(
+                result.get("resultType").is_none(),
+                "session-era results have no resultType: {result}"
+            );
         }
         Ok(result)
     }
 
     /// Calls a tool and returns its result.
     pub async fn tool(&self, name: &str, arguments: Value) -> Value {
-        self.call("tools/call", json!({"name": name, "arguments": arguments})).await.expect("tools/call")
+        self.call("tools/call", json!({"name": name, "arguments": arguments}))
+            .await
+            .expect("tools/call")
     }
 
     /// The text of a tool result's first content block.
     pub async fn tool_text(&self, name: &str, arguments: Value) -> String {
         let r = self.tool(name, arguments).await;
-        r["content"][0]["text"].as_str().unwrap_or_default().to_owned()
+        r["content"][0]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// Closes stdin and waits for the example to exit.

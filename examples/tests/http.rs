@@ -21,7 +21,11 @@ impl Drop for Running {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 async fn start(name: &str, args: &[String], port: u16) -> Running {
@@ -32,7 +36,10 @@ async fn start(name: &str, args: &[String], port: u16) -> Running {
         .spawn()
         .expect("spawn example");
     for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
             return Running(child);
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -58,8 +65,14 @@ async fn axum_mount_serves_mcp_beside_other_routes() {
             .connect_url(format!("http://127.0.0.1:{port}/mcp"))
             .await
             .unwrap();
-        let result = session.call_tool("hello", json!({"name": "axum"})).await.unwrap();
-        assert_eq!(serde_json::to_value(&result.content).unwrap()[0]["text"], "Hello, axum!");
+        let result = session
+            .call_tool("hello", json!({"name": "axum"}))
+            .await
+            .unwrap();
+        assert_eq!(
+            serde_json::to_value(&result.content).unwrap()[0]["text"],
+            "Hello, axum!"
+        );
         session.close().await.unwrap();
     }
 }
@@ -67,7 +80,12 @@ async fn axum_mount_serves_mcp_beside_other_routes() {
 #[tokio::test]
 async fn everything_server_over_http_in_both_eras() {
     let port = free_port();
-    let _server = start("everything-server", &["--port".into(), port.to_string()], port).await;
+    let _server = start(
+        "everything-server",
+        &["--port".into(), port.to_string()],
+        port,
+    )
+    .await;
     for version in versions() {
         let session = ClientSession::builder()
             .protocol_version(version)
@@ -77,23 +95,57 @@ async fn everything_server_over_http_in_both_eras() {
             .unwrap();
         let tools = session.list_all_tools().await.unwrap();
         assert!(tools.iter().any(|t| t.name == "test_simple_text"));
-        let r = session.call_tool("test_simple_text", json!({})).await.unwrap();
-        assert_eq!(serde_json::to_value(&r.content).unwrap()[0]["text"], "This is a simple text response for testing.");
-        let r = session.call_tool("test_error_handling", json!({})).await.unwrap();
-        assert_eq!(r.is_error, Some(true));
-        let r = session.call_tool("test_sampling", json!({"prompt": "hi"})).await.unwrap();
-        assert_eq!(serde_json::to_value(&r.content).unwrap()[0]["text"], "LLM response: sampled", "{version:?}");
-        let read = session.read_resource("test://template/7/data").await.unwrap();
-        assert!(serde_json::to_string(&read.contents).unwrap().contains("Data for ID: 7"));
-        let err = session.read_resource("test://missing").await.unwrap_err();
-        let code = err.rpc().map(|e| e.code.0);
-        let expected = if version == VersionChoice::Fixed(ProtocolVersion::V2026_07_28) { -32602 } else { -32002 };
-        assert_eq!(code, Some(expected));
-        let prompt = session
-            .get_prompt("test_prompt_with_arguments", json!({"arg1": "a", "arg2": "b"}))
+        let r = session
+            .call_tool("test_simple_text", json!({}))
             .await
             .unwrap();
-        assert!(serde_json::to_string(&prompt.messages).unwrap().contains("arg1='a'"));
+        assert_eq!(
+            serde_json::to_value(&r.content).unwrap()[0]["text"],
+            "This is a simple text response for testing."
+        );
+        let r = session
+            .call_tool("test_error_handling", json!({}))
+            .await
+            .unwrap();
+        assert_eq!(r.is_error, Some(true));
+        let r = session
+            .call_tool("test_sampling", json!({"prompt": "hi"}))
+            .await
+            .unwrap();
+        assert_eq!(
+            serde_json::to_value(&r.content).unwrap()[0]["text"],
+            "LLM response: sampled",
+            "{version:?}"
+        );
+        let read = session
+            .read_resource("test://template/7/data")
+            .await
+            .unwrap();
+        assert!(
+            serde_json::to_string(&read.contents)
+                .unwrap()
+                .contains("Data for ID: 7")
+        );
+        let err = session.read_resource("test://missing").await.unwrap_err();
+        let code = err.rpc().map(|e| e.code.0);
+        let expected = if version == VersionChoice::Fixed(ProtocolVersion::V2026_07_28) {
+            -32602
+        } else {
+            -32002
+        };
+        assert_eq!(code, Some(expected));
+        let prompt = session
+            .get_prompt(
+                "test_prompt_with_arguments",
+                json!({"arg1": "a", "arg2": "b"}),
+            )
+            .await
+            .unwrap();
+        assert!(
+            serde_json::to_string(&prompt.messages)
+                .unwrap()
+                .contains("arg1='a'")
+        );
         session.close().await.unwrap();
     }
 }

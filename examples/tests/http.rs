@@ -29,18 +29,20 @@ fn free_port() -> u16 {
 }
 
 async fn start(name: &str, args: &[String], port: u16) -> Running {
-    let child = Command::new(common::example(name))
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn example");
+    let running = Running(
+        Command::new(common::example(name))
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn example"),
+    );
     for _ in 0..100 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
             .is_ok()
         {
-            return Running(child);
+            return running;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -132,7 +132,9 @@ impl ToolDef {
 
     /// The wire definition for a handler with arguments `A` and output `R`.
     pub(crate) fn into_tool<A: JsonSchema, R: IntoToolResult>(self) -> Tool {
-        let input = self.input_schema.unwrap_or_else(input_schema_for::<A>);
+        let mut input = self.input_schema.unwrap_or_else(input_schema_for::<A>);
+        // `inputSchema` must be an object schema; say so when an override forgot.
+        input.entry("type").or_insert_with(|| "object".into());
         let description = self.description.or_else(description_of::<A>);
         let output = self.output_schema.or_else(R::output_schema);
         let mut value = serde_json::json!({

@@ -44,8 +44,19 @@ pub(crate) fn host_allowed(allowed: &[String], authority: &str) -> bool {
 }
 
 fn origin_allowed(config: &StreamableHttpConfig, origin: &str) -> bool {
+    origin_in(
+        config.allowed_origins.as_deref(),
+        &config.allowed_hosts,
+        origin,
+    )
+}
+
+/// Whether `origin` is allowed: listed in `origins` when there is a list,
+/// otherwise an `http(s)` origin whose authority is an allowed host. Shared
+/// with the legacy SSE server.
+pub(crate) fn origin_in(origins: Option<&[String]>, hosts: &[String], origin: &str) -> bool {
     let origin = origin.trim_end_matches('/');
-    if let Some(list) = &config.allowed_origins {
+    if let Some(list) = origins {
         return list
             .iter()
             .any(|o| o.trim_end_matches('/').eq_ignore_ascii_case(origin));
@@ -56,7 +67,7 @@ fn origin_allowed(config: &StreamableHttpConfig, origin: &str) -> bool {
     };
     (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
         && !authority.contains('/')
-        && host_allowed(&config.allowed_hosts, authority)
+        && host_allowed(hosts, authority)
 }
 
 /// The DNS-rebinding checks, when enabled.

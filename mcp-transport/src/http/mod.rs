@@ -5,7 +5,7 @@
 mod body;
 mod config;
 mod event_store;
-mod guard;
+pub(crate) mod guard;
 mod handler;
 mod headers;
 mod peek;

@@ -15,45 +15,16 @@ pub(crate) enum Refused {
     Origin,
 }
 
-/// Splits `host[:port]` (or `[v6][:port]`) into the host and whether a port followed.
-fn split_host(authority: &str) -> (&str, bool) {
-    if authority.starts_with('[') {
-        return match authority.find(']') {
-            Some(end) => (&authority[..=end], authority.len() > end + 1),
-            None => (authority, false),
-        };
-    }
-    match authority.rsplit_once(':') {
-        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => (host, true),
-        _ => (authority, false),
-    }
-}
-
 fn host_allowed(allowed: &[String], authority: &str) -> bool {
-    let (host, _) = split_host(authority);
-    allowed.iter().any(|entry| {
-        let (entry_host, has_port) = split_host(entry);
-        if has_port {
-            entry.eq_ignore_ascii_case(authority)
-        } else {
-            entry_host.eq_ignore_ascii_case(host)
-        }
-    })
+    crate::http::guard::host_allowed(allowed, authority)
 }
 
 fn origin_allowed(config: &SseServerConfig, origin: &str) -> bool {
-    let origin = origin.trim_end_matches('/');
-    if let Some(list) = &config.allowed_origins {
-        return list
-            .iter()
-            .any(|o| o.trim_end_matches('/').eq_ignore_ascii_case(origin));
-    }
-    let Some((scheme, authority)) = origin.split_once("://") else {
-        return false;
-    };
-    (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
-        && !authority.contains('/')
-        && host_allowed(&config.allowed_hosts, authority)
+    crate::http::guard::origin_in(
+        config.allowed_origins.as_deref(),
+        &config.allowed_hosts,
+        origin,
+    )
 }
 
 /// The `Host` and `Origin` checks, when enabled.

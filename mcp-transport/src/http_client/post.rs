@@ -15,9 +15,13 @@ use tokio::sync::{OwnedSemaphorePermit, watch};
 use super::error::{error_response, status_error};
 use super::hooks;
 use super::message::{MCP_PROTOCOL_VERSION, MCP_SESSION_ID, MessageInfo};
-use super::shared::Shared;
+use super::shared::{GetStreamGate, Shared};
 use super::sse::SseParser;
 use super::stream::{self, Ended, Own, is_event_stream, media_type};
+
+/// How long a message written after `notifications/initialized` waits for
+/// the session's `GET` stream to connect.
+const GET_STREAM_HEAD_START: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// How much of an error response's body is read.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -34,12 +38,19 @@ pub(crate) struct Prepared {
     info: MessageInfo,
     body: Bytes,
     answered: Option<watch::Receiver<bool>>,
+    /// Held by `notifications/initialized` of a session: the messages
+    /// written after it wait for the `GET` stream it opens.
+    gate: Option<GetStreamGate>,
 }
 
 /// Reads `message` and registers it; done in the writer, so that a
 /// cancellation sent after its request always finds it.
-pub(crate) fn prepare(shared: &Shared, message: JsonRpcMessage) -> Prepared {
+pub(crate) fn prepare(shared: &Arc<Shared>, message: JsonRpcMessage) -> Prepared {
     let info = MessageInfo::of(&message);
+    let gate = (shared.config.get_stream
+        && !info.is_stateless()
+        && info.method.as_deref() == Some("notifications/initialized"))
+    .then(|| shared.hold_for_get_stream());
     // A cancelled request's stream is dropped and not resumed any more; in
     // 2026-07-28 that alone is the cancellation.
     let skip = info.cancelled.as_ref().and_then(|id| shared.settle(id)) == Some(true);
@@ -52,6 +63,7 @@ pub(crate) fn prepare(shared: &Shared, message: JsonRpcMessage) -> Prepared {
         body: Bytes::from(message.to_json()),
         info,
         answered,
+        gate,
     }
 }
 
@@ -63,7 +75,11 @@ pub(crate) async fn send(shared: Arc<Shared>, prepared: Prepared, _permit: Owned
         info,
         body,
         answered,
+        gate,
     } = prepared;
+    if gate.is_none() {
+        shared.wait_for_get_stream(GET_STREAM_HEAD_START).await;
+    }
     if skip {
         tracing::debug!(
             "not sending a cancellation of a 2026-07-28 request: its stream is closed instead"
@@ -95,7 +111,7 @@ pub(crate) async fn send(shared: Arc<Shared>, prepared: Prepared, _permit: Owned
             tokio::select! {
                 biased;
                 _ = stop.wait_for(|s| *s) => {}
-                () = answer(&shared, &info, own.as_mut(), session, response, &mut shutdown) => {}
+                () = answer(&shared, &info, own.as_mut(), session, response, gate, &mut shutdown) => {}
             }
         }
         Err(e) => {
@@ -158,6 +174,7 @@ async fn answer(
     mut own: Option<&mut Own<'_>>,
     session: Option<HeaderValue>,
     response: http::Response<Incoming>,
+    gate: Option<GetStreamGate>,
     shutdown: &mut watch::Receiver<bool>,
 ) {
     let status = response.status();
@@ -200,7 +217,7 @@ async fn answer(
         && info.method.as_deref() == Some("notifications/initialized")
         && shared.claim_get_stream()
     {
-        tokio::spawn(stream::run_get_stream(shared.clone()));
+        tokio::spawn(stream::run_get_stream(shared.clone(), gate));
     }
     let (parts, body) = response.into_parts();
     if is_event_stream(&parts.headers) {

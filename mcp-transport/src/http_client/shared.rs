@@ -62,7 +62,21 @@ pub(crate) struct Shared {
     shutdown: watch::Sender<bool>,
     reader_end: Mutex<Option<oneshot::Sender<()>>>,
     get_stream_started: AtomicBool,
+    /// `false` from the moment `notifications/initialized` is written until
+    /// the session's `GET` stream has its response head (or could not get
+    /// one): messages written meanwhile wait, so that a server which sends
+    /// unsolicited requests only on that stream finds it open.
+    get_stream_open: watch::Sender<bool>,
     closed: AtomicBool,
+}
+
+/// Opens [`Shared::hold_for_get_stream`]'s gate when dropped.
+pub(crate) struct GetStreamGate(Arc<Shared>);
+
+impl Drop for GetStreamGate {
+    fn drop(&mut self) {
+        self.0.get_stream_open.send_replace(true);
+    }
 }
 
 impl Shared {
@@ -85,6 +99,7 @@ impl Shared {
             shutdown: watch::channel(false).0,
             reader_end: Mutex::new(Some(reader_end)),
             get_stream_started: AtomicBool::new(false),
+            get_stream_open: watch::channel(true).0,
             closed: AtomicBool::new(false),
         }
     }
@@ -237,6 +252,27 @@ impl Shared {
     /// Whether [`close`](Self::close) has begun.
     pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Acquire)
+    }
+
+    /// Closes the gate later messages wait at until the standalone `GET`
+    /// stream has connected; it opens when the returned guard drops.
+    pub(crate) fn hold_for_get_stream(self: &Arc<Self>) -> GetStreamGate {
+        self.get_stream_open.send_replace(false);
+        GetStreamGate(self.clone())
+    }
+
+    /// Waits, at most `limit`, until the `GET` stream gate is open.
+    pub(crate) async fn wait_for_get_stream(&self, limit: std::time::Duration) {
+        let mut open = self.get_stream_open.subscribe();
+        if *open.borrow() {
+            return;
+        }
+        if tokio::time::timeout(limit, open.wait_for(|o| *o))
+            .await
+            .is_err()
+        {
+            tracing::debug!("the GET stream is slow to connect; sending without it");
+        }
     }
 
     /// Whether the standalone `GET` stream should start now (true once).

@@ -16,7 +16,7 @@ use tokio::sync::watch;
 
 use super::hooks;
 use super::message::{LAST_EVENT_ID, MCP_PROTOCOL_VERSION, MCP_SESSION_ID, MessageInfo};
-use super::shared::Shared;
+use super::shared::{GetStreamGate, Shared};
 use super::sse::SseParser;
 
 /// How long a stream is still read after its response, so that a server
@@ -312,7 +312,10 @@ pub(crate) async fn resume(
 /// Runs the session's standalone `GET` stream until the client closes, the
 /// server refuses it (405), the session ends or is replaced, or reconnections
 /// keep failing.
-pub(crate) async fn run_get_stream(shared: Arc<Shared>) {
+///
+/// `gate`, when given, is released once the first `GET` has an answer (or
+/// the stream gives up), letting the messages held back for it go.
+pub(crate) async fn run_get_stream(shared: Arc<Shared>, mut gate: Option<GetStreamGate>) {
     let mut shutdown = shared.shutdown_signal();
     let mut parser = SseParser::new(shared.config.max_message_size);
     let mut failures = 0u32;
@@ -330,6 +333,7 @@ pub(crate) async fn run_get_stream(shared: Arc<Shared>) {
             _ = shutdown.wait_for(|s| *s) => return,
             r = shared.request(request) => r,
         };
+        drop(gate.take());
         let mut progress = false;
         match response {
             Err(e) => tracing::debug!(error = %e, "the GET stream failed to connect"),

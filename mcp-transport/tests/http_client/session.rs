@@ -292,3 +292,49 @@ async fn json_batch_answers_and_configured_headers() {
     assert_eq!(post.header("mcp-session-id"), Some("resumed"));
     assert_eq!(post.header("mcp-protocol-version"), Some("2025-03-26"));
 }
+
+/// A message written right after `notifications/initialized` waits until the
+/// session's GET stream is connected: servers that send their own requests
+/// only on that stream (the TypeScript SDK's, for one) would lose them.
+#[tokio::test]
+async fn messages_after_initialized_wait_for_the_get_stream() {
+    const GET_DELAY: Duration = Duration::from_millis(300);
+    let mock = Mock::start(|seen: Seen| async move {
+        if seen.method == Method::GET {
+            tokio::time::sleep(GET_DELAY).await;
+        }
+        session_server(seen).await
+    })
+    .await;
+    let (_, mut reader, mut writer) = client(StreamableHttpClient::builder(&mock.url));
+    writer
+        .send(msg(
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}),
+        ))
+        .await
+        .unwrap();
+    next_message(&mut reader).await;
+    writer
+        .send(msg(
+            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        ))
+        .await
+        .unwrap();
+    writer
+        .send(msg(json!({"jsonrpc": "2.0", "id": 2, "method": "ping"})))
+        .await
+        .unwrap();
+    let mut pong = next_message(&mut reader).await;
+    if pong.method().is_some() {
+        // The GET stream's notification may come first.
+        pong = next_message(&mut reader).await;
+    }
+    assert_eq!(to_value(&pong)["id"], 2);
+    let get = mock.wait_for(|s| s.method == Method::GET).await;
+    let ping = mock.wait_for(|s| s.rpc_method() == Some("ping")).await;
+    assert!(
+        ping.at >= get.at + GET_DELAY,
+        "ping was sent {:?} after the GET, before its answer",
+        ping.at - get.at
+    );
+}

@@ -47,6 +47,7 @@ pub(crate) struct Config {
     pub(crate) connect_timeout: Duration,
     pub(crate) get_stream: bool,
     pub(crate) learn_tool_headers: bool,
+    pub(crate) renew_sessions: bool,
 }
 
 impl StreamableHttpClientBuilder {
@@ -69,6 +70,7 @@ impl StreamableHttpClientBuilder {
                 connect_timeout: Duration::from_secs(10),
                 get_stream: true,
                 learn_tool_headers: true,
+                renew_sessions: true,
             },
         }
     }
@@ -176,6 +178,17 @@ impl StreamableHttpClientBuilder {
     /// `notifications/initialized` is accepted. Default: `true`.
     pub fn get_stream(mut self, enabled: bool) -> Self {
         self.config.get_stream = enabled;
+        self
+    }
+
+    /// Whether a session the server ended (HTTP 404 to a request carrying
+    /// `Mcp-Session-Id`) is replaced by a new one: the transport repeats the
+    /// last `initialize` without a session id, sends
+    /// `notifications/initialized`, and sends the requests that met the 404
+    /// again, once. When off, or when that handshake fails, the reader yields
+    /// [`SessionExpired`](super::SessionExpired) instead. Default: `true`.
+    pub fn renew_sessions(mut self, enabled: bool) -> Self {
+        self.config.renew_sessions = enabled;
         self
     }
 

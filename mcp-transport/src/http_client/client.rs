@@ -48,8 +48,9 @@ pub struct StreamableHttpClient {
 /// response body and SSE stream, in the order each stream delivers them.
 ///
 /// It yields an error when a request cannot be sent at all (connection
-/// refused, with the URL) or when the server ends the session
-/// ([`is_session_expired`](super::is_session_expired)), and ends once the
+/// refused, with the URL) or when the server ends the session and no new one
+/// could be started in its place ([`is_session_expired`](super::is_session_expired);
+/// see [`renew_sessions`](super::StreamableHttpClientBuilder::renew_sessions)), and ends once the
 /// writer is closed and what was received has been read.
 pub struct HttpClientReader {
     rx: mpsc::Receiver<Result<Inbound, TransportError>>,

@@ -42,7 +42,10 @@ pub enum HttpClientError {
 }
 
 /// The server ended the session (HTTP 404 to a request carrying
-/// `Mcp-Session-Id`): the client must start a new one with `initialize`.
+/// `Mcp-Session-Id`) and the client did not start a new one in its place
+/// (renewal turned off with
+/// [`renew_sessions`](super::StreamableHttpClientBuilder::renew_sessions), or
+/// the repeated `initialize` failed): the session is over.
 ///
 /// The reader of [`StreamableHttpClient`](super::StreamableHttpClient) yields
 /// it as a [`TransportError::Io`] whose inner error is this type, after the

@@ -9,6 +9,7 @@ mod headers;
 mod hooks;
 mod message;
 mod post;
+mod renew;
 mod shared;
 mod slots;
 pub(crate) mod sse;

@@ -15,6 +15,7 @@ use tokio::sync::{OwnedSemaphorePermit, watch};
 use super::error::{error_response, status_error};
 use super::hooks;
 use super::message::{MCP_PROTOCOL_VERSION, MCP_SESSION_ID, MessageInfo};
+use super::renew;
 use super::shared::{GetStreamGate, Shared};
 use super::sse::SseParser;
 use super::stream::{self, Ended, Own, is_event_stream, media_type};
@@ -58,9 +59,16 @@ pub(crate) fn prepare(shared: &Arc<Shared>, message: JsonRpcMessage) -> Prepared
         .id
         .clone()
         .map(|id| shared.register(id, info.is_stateless()));
+    let body = Bytes::from(message.to_json());
+    if info.is_initialize() && shared.config.renew_sessions {
+        match serde_json::from_slice(&body) {
+            Ok(v) => shared.remember_initialize(v),
+            Err(e) => tracing::debug!(error = %e, "cannot keep the initialize to repeat"),
+        }
+    }
     Prepared {
         skip,
-        body: Bytes::from(message.to_json()),
+        body,
         info,
         answered,
         gate,
@@ -95,15 +103,48 @@ pub(crate) async fn send(shared: Arc<Shared>, prepared: Prepared, _permit: Owned
         }),
         _ => None,
     };
-    let Some((request, session)) = post_request(&shared, &info, body) else {
-        return;
-    };
-    let response = tokio::select! {
-        biased;
-        _ = shutdown.wait_for(|s| *s) => return,
-        // Cancelled before the server answered: dropping the request is all.
-        _ = stream::flag(own.as_mut().map(|o| &mut o.answered)) => return,
-        r = shared.request(request) => r,
+    let mut renewed = false;
+    let (response, session) = loop {
+        let Some((request, session)) = post_request(&shared, &info, body.clone()) else {
+            return;
+        };
+        let response = tokio::select! {
+            biased;
+            _ = shutdown.wait_for(|s| *s) => return,
+            // Cancelled before the server answered: dropping the request is all.
+            _ = stream::flag(own.as_mut().map(|o| &mut o.answered)) => return,
+            r = shared.request(request) => r,
+        };
+        if let (Ok(r), Some(ended)) = (&response, &session)
+            && !renewed
+            && renew::should_renew(
+                &shared,
+                r.status(),
+                session.as_ref(),
+                info.is_initialize(),
+                info.method.is_some(),
+            )
+        {
+            let renewal = tokio::select! {
+                biased;
+                _ = shutdown.wait_for(|s| *s) => return,
+                r = renew::renew(&shared, ended) => r,
+            };
+            match renewal {
+                // The new session's handshake sent its own.
+                Ok(()) if info.method.as_deref() == Some("notifications/initialized") => {
+                    stream::open_get_stream(&shared);
+                    return;
+                }
+                Ok(()) => {
+                    stream::open_get_stream(&shared);
+                    renewed = true;
+                    continue;
+                }
+                Err(why) => tracing::warn!(%why, "the server ended the session"),
+            }
+        }
+        break (response, session);
     };
     let mut stop = shared.shutdown_signal();
     match response {
@@ -199,8 +240,9 @@ async fn answer(
         }
         if status == StatusCode::NOT_FOUND
             && let Some(session) = session
+            && renew::session_ended(shared, &session).await
         {
-            shared.session_expired(&session).await;
+            stream::open_get_stream(shared);
         }
         return;
     }

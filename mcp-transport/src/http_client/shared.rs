@@ -19,6 +19,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use super::builder::Config;
 use super::error::{SessionExpired, connect_error};
 use super::headers::ToolHeaders;
+use super::renew::Renewals;
 use crate::{Inbound, TransportError};
 
 /// The connector of the pool. TLS goes here: a future `http-client-rustls`
@@ -67,6 +68,9 @@ pub(crate) struct Shared {
     /// one): messages written meanwhile wait, so that a server which sends
     /// unsolicited requests only on that stream finds it open.
     get_stream_open: watch::Sender<bool>,
+    /// The last `initialize` sent, repeated to start a new session.
+    last_initialize: Mutex<Option<serde_json::Value>>,
+    pub(crate) renewals: tokio::sync::Mutex<Renewals>,
     closed: AtomicBool,
 }
 
@@ -100,6 +104,8 @@ impl Shared {
             reader_end: Mutex::new(Some(reader_end)),
             get_stream_started: AtomicBool::new(false),
             get_stream_open: watch::channel(true).0,
+            last_initialize: Mutex::new(None),
+            renewals: tokio::sync::Mutex::new(Renewals::default()),
             closed: AtomicBool::new(false),
         }
     }
@@ -153,6 +159,28 @@ impl Shared {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .version = Some(version);
+    }
+
+    /// A new session came without `Mcp-Session-Id`: the server keeps none.
+    pub(crate) fn clear_session_id(&self) {
+        self.session.lock().unwrap_or_else(|e| e.into_inner()).id = None;
+        self.get_stream_started.store(false, Ordering::Release);
+    }
+
+    /// Keeps `initialize` (a whole JSON-RPC request) to repeat it for a new session.
+    pub(crate) fn remember_initialize(&self, message: serde_json::Value) {
+        *self
+            .last_initialize
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(message);
+    }
+
+    /// The last `initialize` sent.
+    pub(crate) fn last_initialize(&self) -> Option<serde_json::Value> {
+        self.last_initialize
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Forgets the session, if it is still `id`; whether it was.

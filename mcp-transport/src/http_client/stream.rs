@@ -230,7 +230,7 @@ fn retry_delay(shared: &Shared, parser: &SseParser) -> Duration {
 /// says how the first stream ended; `Err` says why it gave up; `Ok` means
 /// answered, cancelled or closing.
 pub(crate) async fn resume(
-    shared: &Shared,
+    shared: &Arc<Shared>,
     parser: &mut SseParser,
     own: &mut Own<'_>,
     shutdown: &mut watch::Receiver<bool>,
@@ -278,8 +278,10 @@ pub(crate) async fn resume(
         if status == StatusCode::NOT_FOUND
             && let Some(session) = session
         {
-            shared.session_expired(&session).await;
-            return Err("the session expired".into());
+            if super::renew::session_ended(shared, &session).await {
+                open_get_stream(shared);
+            }
+            return Err("the server ended the session".into());
         }
         if status == StatusCode::METHOD_NOT_ALLOWED {
             return Err(format!(
@@ -309,6 +311,13 @@ pub(crate) async fn resume(
     }
 }
 
+/// Starts the session's standalone `GET` stream, unless it runs already.
+pub(crate) fn open_get_stream(shared: &Arc<Shared>) {
+    if shared.claim_get_stream() {
+        tokio::spawn(run_get_stream(shared.clone(), None));
+    }
+}
+
 /// Runs the session's standalone `GET` stream until the client closes, the
 /// server refuses it (405), the session ends or is replaced, or reconnections
 /// keep failing.
@@ -320,7 +329,7 @@ pub(crate) async fn run_get_stream(shared: Arc<Shared>, mut gate: Option<GetStre
     let mut parser = SseParser::new(shared.config.max_message_size);
     let mut failures = 0u32;
     // The stream belongs to the session it was opened for.
-    let (ours, _) = shared.session_headers();
+    let (mut ours, _) = shared.session_headers();
     loop {
         if *shutdown.borrow() || shared.session_headers().0 != ours {
             return;
@@ -342,8 +351,15 @@ pub(crate) async fn run_get_stream(shared: Arc<Shared>, mut gate: Option<GetStre
                 return;
             }
             Ok(r) if r.status() == StatusCode::NOT_FOUND && session.is_some() => {
-                if let Some(session) = session {
-                    shared.session_expired(&session).await;
+                if let Some(session) = session
+                    && super::renew::session_ended(&shared, &session).await
+                    && shared.claim_get_stream()
+                {
+                    // The new session's stream: this task goes on with it.
+                    ours = shared.session_headers().0;
+                    parser = SseParser::new(shared.config.max_message_size);
+                    failures = 0;
+                    continue;
                 }
                 return;
             }

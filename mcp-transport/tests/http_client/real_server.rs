@@ -172,3 +172,56 @@ async fn resumes_against_a_polling_server() {
         "the retry delay was honoured"
     );
 }
+
+/// The server ends the session (here: another client deletes it); the next
+/// request meets HTTP 404, and the client starts a new session and sends
+/// the request again, without the reader noticing.
+#[tokio::test]
+async fn a_deleted_session_is_renewed() {
+    let service = StreamableHttpService::new(engine);
+    let server = HttpServer::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/mcp", server.local_addr());
+    tokio::spawn(server.serve(service.clone()));
+
+    let (handle, mut reader, mut writer) = client(StreamableHttpClient::builder(&url));
+    writer
+        .send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25"}})))
+        .await
+        .unwrap();
+    next_message(&mut reader).await;
+    writer
+        .send(msg(
+            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        next_message(&mut reader).await.method(),
+        Some("notifications/tools/list_changed")
+    );
+    let first = handle.session_id().unwrap();
+
+    let (_, _, mut other) = client(StreamableHttpClient::builder(&url).session_id(&first));
+    other.close().await.unwrap();
+    assert_eq!(service.session_count(), 0);
+
+    writer
+        .send(msg(
+            json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "again"}}),
+        ))
+        .await
+        .unwrap();
+    let mut answer = None;
+    while answer.is_none() {
+        let m = next_message(&mut reader).await;
+        if m.id().is_some() {
+            answer = Some(to_value(&m));
+        }
+    }
+    let answer = answer.unwrap();
+    assert_eq!(answer["id"], 2);
+    assert_eq!(answer["result"]["echo"]["name"], "again", "{answer}");
+    let second = handle.session_id().unwrap();
+    assert_ne!(first, second);
+    assert_eq!(service.session_count(), 1);
+}

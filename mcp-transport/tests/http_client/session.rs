@@ -1,6 +1,8 @@
 //! The session era: JSON and SSE answers, 202s, the session id and protocol
 //! version headers, the GET stream, DELETE on close, HTTP 404.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
@@ -207,8 +209,11 @@ async fn session_404_expires_the_session() {
         session_server(seen).await
     })
     .await;
-    let (handle, mut reader, mut writer) =
-        client(StreamableHttpClient::builder(&mock.url).get_stream(false));
+    let (handle, mut reader, mut writer) = client(
+        StreamableHttpClient::builder(&mock.url)
+            .get_stream(false)
+            .renew_sessions(false),
+    );
     writer
         .send(msg(
             json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}),
@@ -337,4 +342,145 @@ async fn messages_after_initialized_wait_for_the_get_stream() {
         "ping was sent {:?} after the GET, before its answer",
         ping.at - get.at
     );
+}
+
+/// A server that ends every session it starts after `initialize` number
+/// `ends_before` (answering 404 to it); initialize number `fail_from` and
+/// later fail with HTTP 500. Session ids are `s1`, `s2`, ...
+fn ending_server(
+    ends_before: usize,
+    fail_from: usize,
+) -> impl Fn(Seen) -> std::pin::Pin<Box<dyn Future<Output = http::Response<Body>> + Send>>
++ Send
++ Sync
++ 'static {
+    let started = Arc::new(AtomicUsize::new(0));
+    move |seen: Seen| {
+        let started = started.clone();
+        Box::pin(async move {
+            let id = seen.body.get("id").cloned().unwrap_or(Value::Null);
+            let current = started.load(Ordering::SeqCst);
+            if seen.rpc_method() == Some("initialize") {
+                let n = started.fetch_add(1, Ordering::SeqCst) + 1;
+                if n >= fail_from {
+                    return status(500);
+                }
+                let mut r = json_response(
+                    200,
+                    result(
+                        &id,
+                        json!({"protocolVersion": "2025-06-18", "capabilities": {}, "serverInfo": {"name": "m", "version": "1"}}),
+                    ),
+                );
+                r.headers_mut()
+                    .insert("mcp-session-id", format!("s{n}").parse().unwrap());
+                return r;
+            }
+            let live = format!("s{current}");
+            match seen.header("mcp-session-id") {
+                Some(s) if s == live && current >= ends_before => {}
+                _ => return status(404),
+            }
+            match (&seen.method, id.is_null()) {
+                (&Method::GET, _) => sse().0,
+                (_, true) => status(202),
+                (_, false) => json_response(200, result(&id, json!({}))),
+            }
+        })
+    }
+}
+
+#[tokio::test]
+async fn an_ended_session_is_renewed_and_the_request_sent_again() {
+    let mock = Mock::start(ending_server(2, usize::MAX)).await;
+    let (handle, mut reader, mut writer) = client(StreamableHttpClient::builder(&mock.url));
+    let params = json!({"protocolVersion": "2025-06-18", "capabilities": {"roots": {}}, "clientInfo": {"name": "c", "version": "1"}});
+    writer
+        .send(msg(
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": params}),
+        ))
+        .await
+        .unwrap();
+    next_message(&mut reader).await;
+    assert_eq!(handle.session_id().as_deref(), Some("s1"));
+    writer
+        .send(msg(
+            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        ))
+        .await
+        .unwrap();
+    // Two requests meet the 404 at once: one new session serves both.
+    for id in [2, 3] {
+        writer
+            .send(msg(json!({"jsonrpc": "2.0", "id": id, "method": "ping"})))
+            .await
+            .unwrap();
+    }
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let m = to_value(&next_message(&mut reader).await);
+        assert_eq!(m["result"], json!({}), "{m}");
+        ids.push(m["id"].as_i64().unwrap());
+    }
+    ids.sort();
+    assert_eq!(ids, [2, 3]);
+    assert_eq!(handle.session_id().as_deref(), Some("s2"));
+
+    let inits: Vec<_> = mock
+        .seen()
+        .into_iter()
+        .filter(|s| s.rpc_method() == Some("initialize"))
+        .collect();
+    assert_eq!(inits.len(), 2, "one new session, not one per request");
+    let again = &inits[1];
+    assert_eq!(again.header("mcp-session-id"), None);
+    assert_eq!(
+        again.body["params"], params,
+        "the same initialize, repeated"
+    );
+    assert_ne!(again.body["id"], json!(1), "with an id of its own");
+    let initialized = mock
+        .wait_for(|s| {
+            s.rpc_method() == Some("notifications/initialized")
+                && s.header("mcp-session-id") == Some("s2")
+        })
+        .await;
+    assert_eq!(
+        initialized.header("mcp-protocol-version"),
+        Some("2025-06-18")
+    );
+    mock.wait_for(|s| s.method == Method::GET && s.header("mcp-session-id") == Some("s2"))
+        .await;
+    // The reader saw no second handshake and no error.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(200), reader.next())
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn a_failed_renewal_reports_the_ended_session() {
+    let mock = Mock::start(ending_server(2, 2)).await;
+    let (handle, mut reader, mut writer) =
+        client(StreamableHttpClient::builder(&mock.url).get_stream(false));
+    writer
+        .send(msg(
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}),
+        ))
+        .await
+        .unwrap();
+    next_message(&mut reader).await;
+    writer
+        .send(msg(json!({"jsonrpc": "2.0", "id": 2, "method": "ping"})))
+        .await
+        .unwrap();
+    let error = to_value(&next_message(&mut reader).await);
+    assert_eq!(error["id"], 2);
+    assert!(error["error"].is_object(), "{error}");
+    match within(5.0, reader.next()).await {
+        Some(Err(e)) => assert!(is_session_expired(&e), "{e}"),
+        other => panic!("expected the session's end, got {other:?}"),
+    }
+    assert_eq!(handle.session_id(), None);
 }

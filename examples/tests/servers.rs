@@ -39,6 +39,90 @@ async fn quickstart() {
     }
 }
 
+/// A weather API for the `tools` example to call: `/weather/<city>`.
+async fn weather_api() -> String {
+    use axum::extract::Path;
+    let app = axum::Router::new().route(
+        "/weather/{city}",
+        axum::routing::get(|Path(city): Path<String>| async move {
+            if city == "Atlantis" {
+                Err((axum::http::StatusCode::NOT_FOUND, "no such city"))
+            } else {
+                Ok(format!("{city}: sunny, 21 °C"))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/weather", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+#[tokio::test]
+async fn tools_bmi_and_async_http() {
+    let api = weather_api().await;
+    for era in ERAS {
+        let c = TestClient::spawn("tools", &["--weather-url", &api], era).await;
+        let tools = c.call("tools/list", json!({})).await.unwrap();
+        let bmi = &tools["tools"][0];
+        assert_eq!(bmi["name"], "calculate_bmi");
+        assert_eq!(
+            bmi["description"],
+            "Calculate BMI given weight in kg and height in meters"
+        );
+        assert_eq!(
+            bmi["inputSchema"]["properties"]["height_m"]["type"],
+            "number"
+        );
+        let value: f64 = c
+            .tool_text("calculate_bmi", json!({"weight_kg": 70, "height_m": 1.75}))
+            .await
+            .parse()
+            .unwrap();
+        assert!((value - 22.857).abs() < 0.001, "{value}");
+        let zero = c
+            .tool("calculate_bmi", json!({"weight_kg": 70, "height_m": 0}))
+            .await;
+        assert_eq!(zero["isError"], true);
+
+        assert_eq!(
+            c.tool_text("fetch_weather", json!({"city": "San José"}))
+                .await,
+            "San José: sunny, 21 °C"
+        );
+        let missing = c.tool("fetch_weather", json!({"city": "Atlantis"})).await;
+        assert_eq!(missing["isError"], true);
+        let text = missing["content"][0]["text"].as_str().unwrap();
+        assert!(
+            text.contains("404") && text.contains("no such city"),
+            "{text}"
+        );
+        c.close().await;
+    }
+    // An API that is not there: a tool error naming it, not a crash.
+    let c = TestClient::spawn(
+        "tools",
+        &["--weather-url", "http://127.0.0.1:9/weather"],
+        ERAS[1],
+    )
+    .await;
+    let down = c.tool("fetch_weather", json!({"city": "Paris"})).await;
+    assert_eq!(down["isError"], true);
+    assert!(
+        down["content"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("cannot reach")
+    );
+    let one: f64 = c
+        .tool_text("calculate_bmi", json!({"weight_kg": 1, "height_m": 1}))
+        .await
+        .parse()
+        .unwrap();
+    assert_eq!(one, 1.0);
+    c.close().await;
+}
+
 #[tokio::test]
 async fn echo() {
     for era in ERAS {

@@ -241,6 +241,19 @@ impl<S: Send + Sync + 'static> Core<S> {
         core: Arc<Self>,
         uri: &str,
     ) -> BoxFuture<'static, Result<ReadResourceResult, ToolError>> {
+        match Context::new(request, core) {
+            Ok(ctx) => self.read_with(ctx, uri),
+            Err(e) => Box::pin(std::future::ready(Err(handler_to_tool_error(e)))),
+        }
+    }
+
+    /// Reads `uri` with `ctx` as the handler's context (whose gathered input
+    /// responses seal an input-required outcome).
+    pub(crate) fn read_with(
+        &self,
+        ctx: Context<S>,
+        uri: &str,
+    ) -> BoxFuture<'static, Result<ReadResourceResult, ToolError>> {
         let found = self.find_resource(uri);
         let uri = uri.to_owned();
         Box::pin(async move {
@@ -253,7 +266,6 @@ impl<S: Send + Sync + 'static> Core<S> {
                     .with_data(json!({ "uri": uri })),
                 ));
             };
-            let ctx = Context::new(request, core).map_err(handler_to_tool_error)?;
             read(ctx, uri, vars).await
         })
     }

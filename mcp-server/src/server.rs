@@ -299,11 +299,11 @@ impl<S: Send + Sync + 'static> McpServer<S> {
             server.request::<ReadResourceRequest, _, _>(move |ctx: RequestContext<S>, params| {
                 let c = c.clone();
                 async move {
-                    let seal_ctx = ctx.clone();
-                    c.read_resource(ctx, c.clone(), &params.uri)
+                    let context = Context::new(ctx, c.clone())?;
+                    c.read_with(context.clone(), &params.uri)
                         .await
                         .map_err(|e| {
-                            e.into_handler_error(|requests| seal_with(&seal_ctx, requests))
+                            e.into_handler_error(|requests| context.seal_input_required(requests))
                         })
                 }
             });
@@ -369,17 +369,6 @@ impl<S: Send + Sync + 'static> McpServer<S> {
         let result = running.serve(transport).await;
         running.shutdown().await;
         result.map_err(Into::into)
-    }
-}
-
-fn seal_with<S>(
-    ctx: &RequestContext<S>,
-    requests: Vec<(String, mcp_types::InputRequest)>,
-) -> mcp_types::InputRequiredResult {
-    let map = requests.into_iter().collect();
-    match ctx.input_required(map, None) {
-        HandlerError::InputRequired(result) => *result,
-        _ => mcp_types::InputRequiredResult::new("input_required"),
     }
 }
 

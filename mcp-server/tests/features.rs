@@ -106,6 +106,16 @@ fn server() -> McpServer {
             || r#"{"debug":true}"#,
         )
         .resource("bin://blob", || vec![0u8, 159, 146, 150])
+        .resource("secret://two-rounds", |ctx: Context| async move {
+            // Two input rounds under 2026-07-28: the second retry must still
+            // carry the first round's answer, sealed in requestState.
+            let email = match ctx.elicit::<Contact>("Email?").await? {
+                Elicitation::Accept(c) => c.email,
+                _ => "none".to_owned(),
+            };
+            let text = ctx.sample_text("Say hi", 10).await?;
+            Ok::<_, ToolError>(format!("{email}|{text}"))
+        })
         .resource_template("greeting://{name}", |name: String| {
             format!("Hello, {name}!")
         })
@@ -143,10 +153,16 @@ fn server() -> McpServer {
         )
 }
 
-fn client_callbacks() -> Router<()> {
+/// The client's answer to every elicitation: accept with an email.
+fn accept() -> Value {
+    json!({"action": "accept", "content": {"email": "a@b.c"}})
+}
+
+fn client_callbacks(elicitation: Value) -> Router<()> {
     Router::new()
-        .request::<ElicitRequest, _, _>(|_ctx: RequestContext<()>, _p| async move {
-            Ok(serde_json::from_value::<ElicitResult>(json!({"action": "accept", "content": {"email": "a@b.c"}})).unwrap())
+        .request::<ElicitRequest, _, _>(move |_ctx: RequestContext<()>, _p| {
+            let answer = elicitation.clone();
+            async move { Ok(serde_json::from_value::<ElicitResult>(answer).unwrap()) }
         })
         .request::<CreateMessageRequest, _, _>(|_ctx: RequestContext<()>, _p| async move {
             Ok(serde_json::from_value::<CreateMessageResult>(json!({"role": "assistant", "content": {"type": "text", "text": "hi!"}, "model": "m"})).unwrap())
@@ -164,13 +180,26 @@ fn all_caps() -> Value {
 struct Client {
     inner: ConnectedClient,
     stateless: Option<Value>,
+    elicitation: Value,
 }
 
 impl Client {
     async fn new(version: Option<ProtocolVersion>, caps: Value) -> Client {
-        let inner = connect(server().into_lowlevel(), client_callbacks())
-            .await
-            .unwrap();
+        Client::answering(version, caps, accept()).await
+    }
+
+    /// A client that answers every elicitation with `elicitation`.
+    async fn answering(
+        version: Option<ProtocolVersion>,
+        caps: Value,
+        elicitation: Value,
+    ) -> Client {
+        let inner = connect(
+            server().into_lowlevel(),
+            client_callbacks(elicitation.clone()),
+        )
+        .await
+        .unwrap();
         let stateless = match version {
             Some(v) => {
                 let caps: ClientCapabilities = serde_json::from_value(caps).unwrap();
@@ -181,7 +210,11 @@ impl Client {
                 Some(json!({meta::PROTOCOL_VERSION: "2026-07-28", meta::CLIENT_CAPABILITIES: caps}))
             }
         };
-        Client { inner, stateless }
+        Client {
+            inner,
+            stateless,
+            elicitation,
+        }
     }
 
     async fn call(&self, method: &str, mut params: Value) -> Result<Value, PeerError> {
@@ -198,18 +231,22 @@ impl Client {
 
     /// Calls a tool, answering input requests like a 2026-07-28 client would.
     async fn tool(&self, name: &str, args: Value) -> Value {
-        let mut params = json!({"name": name, "arguments": args});
+        self.call_answering("tools/call", json!({"name": name, "arguments": args}))
+            .await
+    }
+
+    /// Sends `method`, answering input requests like a 2026-07-28 client
+    /// would, each retry carrying the last `requestState`.
+    async fn call_answering(&self, method: &str, mut params: Value) -> Value {
         for _ in 0..5 {
-            let result = self.call("tools/call", params.clone()).await.unwrap();
+            let result = self.call(method, params.clone()).await.unwrap();
             if result["resultType"] != "input_required" {
                 return result;
             }
             let mut responses = serde_json::Map::new();
             for (key, request) in result["inputRequests"].as_object().unwrap() {
                 let answer = match request["method"].as_str().unwrap() {
-                    "elicitation/create" => {
-                        json!({"action": "accept", "content": {"email": "a@b.c"}})
-                    }
+                    "elicitation/create" => self.elicitation.clone(),
                     "sampling/createMessage" => {
                         json!({"role": "assistant", "content": {"type": "text", "text": "hi!"}, "model": "m"})
                     }
@@ -350,6 +387,38 @@ async fn context_input_works_in_both_eras() {
             "a@b.c|hi!|1",
             "{era:?}"
         );
+    }
+}
+
+#[tokio::test]
+async fn elicitation_declined_or_cancelled() {
+    for era in eras().into_iter().skip(1) {
+        for (action, text) in [("decline", "declined"), ("cancel", "cancelled")] {
+            let c = Client::answering(era, all_caps(), json!({ "action": action })).await;
+            let r = c.tool("ask", json!({})).await;
+            assert_eq!(r["content"][0]["text"], text, "{era:?}");
+            assert_eq!(r["isError"], Value::Null);
+        }
+        // An accept whose content does not fit the schema is a tool error.
+        let c = Client::answering(
+            era,
+            all_caps(),
+            json!({"action": "accept", "content": {"name": 1}}),
+        )
+        .await;
+        let r = c.tool("ask", json!({})).await;
+        assert_eq!(r["isError"], true, "{era:?}: {r}");
+    }
+}
+
+#[tokio::test]
+async fn a_resource_asks_for_input_over_several_rounds() {
+    for era in eras().into_iter().skip(1) {
+        let c = Client::new(era, all_caps()).await;
+        let read = c
+            .call_answering("resources/read", json!({"uri": "secret://two-rounds"}))
+            .await;
+        assert_eq!(read["contents"][0]["text"], "a@b.c|hi!", "{era:?}: {read}");
     }
 }
 

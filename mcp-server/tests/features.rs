@@ -1,10 +1,11 @@
-//! Every feature of the high-level server, driven by a client over the
-//! in-memory pair in both eras.
+//! Every feature of the high-level server, driven by a client in both eras,
+//! over the in-memory pair and (feature `http`) over Streamable HTTP on a
+//! real socket.
 
 use std::time::Duration;
 
 use mcp_lowlevel::memory::{ConnectedClient, connect};
-use mcp_lowlevel::{PeerError, RequestContext, RequestOptions, Router};
+use mcp_lowlevel::{Peer, PeerError, RequestContext, RequestOptions, Router};
 use mcp_server::prompt::{assistant, user};
 use mcp_server::{Context, Elicitation, Image, Json, McpServer, ResourceDef, ToolDef, ToolError};
 use mcp_types::{
@@ -176,34 +177,91 @@ fn all_caps() -> Value {
     json!({"elicitation": {}, "sampling": {}, "roots": {}})
 }
 
-/// A client in one era: session era at `version`, or stateless when `None`.
+/// How the test client reaches the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wire {
+    Memory,
+    #[cfg(feature = "http")]
+    Http,
+}
+
+fn wires() -> Vec<Wire> {
+    vec![
+        Wire::Memory,
+        #[cfg(feature = "http")]
+        Wire::Http,
+    ]
+}
+
+/// One era on one wire: the session era at `version`, or stateless when `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Era {
+    version: Option<ProtocolVersion>,
+    wire: Wire,
+}
+
+fn eras() -> Vec<Era> {
+    let versions = [
+        Some(ProtocolVersion::V2024_11_05),
+        Some(ProtocolVersion::V2025_11_25),
+        None,
+    ];
+    wires()
+        .into_iter()
+        .flat_map(|wire| versions.map(|version| Era { version, wire }))
+        .collect()
+}
+
+/// The eras in which a server may ask the client for input (not 2024-11-05).
+fn eras_with_input() -> Vec<Era> {
+    eras()
+        .into_iter()
+        .filter(|e| e.version != Some(ProtocolVersion::V2024_11_05))
+        .collect()
+}
+
+/// What keeps a client's connection running.
+#[allow(dead_code)]
+enum Running {
+    Memory(ConnectedClient),
+    Http(Vec<tokio::task::JoinHandle<()>>),
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Running::Http(tasks) = self {
+            tasks.iter().for_each(|t| t.abort());
+        }
+    }
+}
+
+/// A client of one era.
 struct Client {
-    inner: ConnectedClient,
+    peer: Peer,
+    _running: Running,
     stateless: Option<Value>,
     elicitation: Value,
 }
 
 impl Client {
-    async fn new(version: Option<ProtocolVersion>, caps: Value) -> Client {
-        Client::answering(version, caps, accept()).await
+    async fn new(era: Era, caps: Value) -> Client {
+        Client::answering(era, caps, accept()).await
     }
 
     /// A client that answers every elicitation with `elicitation`.
-    async fn answering(
-        version: Option<ProtocolVersion>,
-        caps: Value,
-        elicitation: Value,
-    ) -> Client {
-        let inner = connect(
-            server().into_lowlevel(),
-            client_callbacks(elicitation.clone()),
-        )
-        .await
-        .unwrap();
-        let stateless = match version {
+    async fn answering(era: Era, caps: Value, elicitation: Value) -> Client {
+        let callbacks = client_callbacks(elicitation.clone());
+        let (peer, running) = match era.wire {
+            Wire::Memory => {
+                let c = connect(server().into_lowlevel(), callbacks).await.unwrap();
+                (c.peer.clone(), Running::Memory(c))
+            }
+            #[cfg(feature = "http")]
+            Wire::Http => over_http(server(), callbacks).await,
+        };
+        let stateless = match era.version {
             Some(v) => {
-                let caps: ClientCapabilities = serde_json::from_value(caps).unwrap();
-                inner.initialize(v, caps).await.unwrap();
+                initialize(&peer, v, serde_json::from_value(caps).unwrap()).await;
                 None
             }
             None => {
@@ -211,7 +269,8 @@ impl Client {
             }
         };
         Client {
-            inner,
+            peer,
+            _running: running,
             stateless,
             elicitation,
         }
@@ -222,7 +281,6 @@ impl Client {
             params["_meta"] = m.clone();
         }
         let raw = self
-            .inner
             .peer
             .request_raw(method, &params, RequestOptions::default())
             .await?;
@@ -262,12 +320,48 @@ impl Client {
     }
 }
 
-fn eras() -> Vec<Option<ProtocolVersion>> {
-    vec![
-        Some(ProtocolVersion::V2024_11_05),
-        Some(ProtocolVersion::V2025_11_25),
-        None,
-    ]
+/// The session-era handshake at `version`.
+async fn initialize(peer: &Peer, version: ProtocolVersion, capabilities: ClientCapabilities) {
+    let params = mcp_types::InitializeRequestParams::new(
+        capabilities,
+        mcp_types::Implementation::new("features-test", "0"),
+        version.as_str(),
+    );
+    let result = peer
+        .request::<mcp_types::InitializeRequest>(params)
+        .await
+        .unwrap();
+    let negotiated = ProtocolVersion::parse(&result.protocol_version).unwrap();
+    assert_eq!(negotiated, version);
+    peer.session().set_protocol_version(negotiated);
+    peer.notify::<mcp_types::InitializedNotification>(Default::default())
+        .await
+        .unwrap();
+    peer.session().set_initialized();
+}
+
+/// Serves `server` over Streamable HTTP on a free port and connects a client
+/// engine to it with this SDK's HTTP client transport.
+#[cfg(feature = "http")]
+async fn over_http(server: McpServer, callbacks: Router<()>) -> (Peer, Running) {
+    use mcp_lowlevel::{Connection, ConnectionConfig, RouterConfig};
+    use mcp_transport::http::HttpServer;
+    use mcp_transport::http_client::StreamableHttpClient;
+
+    let http = server.http_service().await.unwrap();
+    let listener = HttpServer::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/mcp", listener.local_addr());
+    let serving = tokio::spawn(async move {
+        let _ = listener.serve(http.service.clone()).await;
+    });
+    let transport = StreamableHttpClient::builder(&url).build().unwrap();
+    let connection = Connection::new(ConnectionConfig::default());
+    let peer = connection.peer().clone();
+    let service = callbacks.into_service(std::sync::Arc::new(()), RouterConfig::client());
+    let client = tokio::spawn(async move {
+        let _ = connection.run(transport, service).await;
+    });
+    (peer, Running::Http(vec![serving, client]))
 }
 
 #[tokio::test]
@@ -288,7 +382,7 @@ async fn tools_list_derives_schemas_and_descriptions() {
             "The first number"
         );
         let weather = tools.iter().find(|t| t["name"] == "weather").unwrap();
-        if era == Some(ProtocolVersion::V2024_11_05) {
+        if era.version == Some(ProtocolVersion::V2024_11_05) {
             assert!(
                 weather.get("outputSchema").is_none(),
                 "outputSchema arrived in 2025-06-18"
@@ -337,7 +431,7 @@ async fn tool_results_in_every_shape() {
         );
 
         let r = c.tool("weather", json!({})).await;
-        if era == Some(ProtocolVersion::V2024_11_05) {
+        if era.version == Some(ProtocolVersion::V2024_11_05) {
             assert!(r.get("structuredContent").is_none());
         } else {
             assert_eq!(r["structuredContent"]["sky"], "clear");
@@ -372,7 +466,7 @@ async fn tool_results_in_every_shape() {
 
 #[tokio::test]
 async fn context_input_works_in_both_eras() {
-    for era in eras().into_iter().skip(1) {
+    for era in eras_with_input() {
         let c = Client::new(era, all_caps()).await;
         assert_eq!(
             c.tool("ask", json!({})).await["content"][0]["text"],
@@ -392,7 +486,7 @@ async fn context_input_works_in_both_eras() {
 
 #[tokio::test]
 async fn elicitation_declined_or_cancelled() {
-    for era in eras().into_iter().skip(1) {
+    for era in eras_with_input() {
         for (action, text) in [("decline", "declined"), ("cancel", "cancelled")] {
             let c = Client::answering(era, all_caps(), json!({ "action": action })).await;
             let r = c.tool("ask", json!({})).await;
@@ -413,7 +507,7 @@ async fn elicitation_declined_or_cancelled() {
 
 #[tokio::test]
 async fn a_resource_asks_for_input_over_several_rounds() {
-    for era in eras().into_iter().skip(1) {
+    for era in eras_with_input() {
         let c = Client::new(era, all_caps()).await;
         let read = c
             .call_answering("resources/read", json!({"uri": "secret://two-rounds"}))
@@ -424,24 +518,37 @@ async fn a_resource_asks_for_input_over_several_rounds() {
 
 #[tokio::test]
 async fn a_client_without_sampling() {
-    let c = Client::new(Some(ProtocolVersion::V2025_11_25), json!({})).await;
-    let r = c.tool("sample", json!({})).await;
-    assert_eq!(r["isError"], true);
-    assert!(
-        r["content"][0]["text"]
-            .as_str()
-            .unwrap()
-            .contains("does not support sampling")
-    );
+    for wire in wires() {
+        let session = Era {
+            version: Some(ProtocolVersion::V2025_11_25),
+            wire,
+        };
+        let c = Client::new(session, json!({})).await;
+        let r = c.tool("sample", json!({})).await;
+        assert_eq!(r["isError"], true);
+        assert!(
+            r["content"][0]["text"]
+                .as_str()
+                .unwrap()
+                .contains("does not support sampling")
+        );
 
-    let c = Client::new(None, json!({})).await;
-    let err = c
-        .call("tools/call", json!({"name": "sample"}))
-        .await
-        .unwrap_err();
-    let rpc = err.rpc().unwrap();
-    assert_eq!(rpc.code, ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY);
-    assert!(rpc.data.as_ref().unwrap()["requiredCapabilities"]["sampling"].is_object());
+        let c = Client::new(
+            Era {
+                version: None,
+                wire,
+            },
+            json!({}),
+        )
+        .await;
+        let err = c
+            .call("tools/call", json!({"name": "sample"}))
+            .await
+            .unwrap_err();
+        let rpc = err.rpc().unwrap();
+        assert_eq!(rpc.code, ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY);
+        assert!(rpc.data.as_ref().unwrap()["requiredCapabilities"]["sampling"].is_object());
+    }
 }
 
 #[tokio::test]
@@ -492,7 +599,11 @@ async fn resources_and_templates() {
             .await
             .unwrap_err();
         let rpc = err.rpc().unwrap();
-        let expected = if era.is_none() { -32602 } else { -32002 };
+        let expected = if era.version.is_none() {
+            -32602
+        } else {
+            -32002
+        };
         assert_eq!(rpc.code.0, expected, "{era:?}");
         assert_eq!(rpc.data.as_ref().unwrap()["uri"], "missing://x");
 
@@ -558,7 +669,7 @@ async fn prompts_and_completions() {
             .unwrap_err();
         assert_eq!(err.rpc().unwrap().code, ErrorCode::INVALID_PARAMS);
 
-        if era != Some(ProtocolVersion::V2024_11_05) {
+        if era.version != Some(ProtocolVersion::V2024_11_05) {
             let done = c
                 .call("completion/complete", json!({"ref": {"type": "ref/prompt", "name": "review_code"}, "argument": {"name": "language", "value": "py"}}))
                 .await
@@ -570,29 +681,34 @@ async fn prompts_and_completions() {
 
 #[tokio::test]
 async fn progress_and_logging_reach_the_client() {
-    let c = Client::new(Some(ProtocolVersion::V2025_11_25), all_caps()).await;
-    let (tx, mut rx) = tokio::sync::mpsc::channel(8);
-    let raw = c
-        .inner
-        .peer
-        .request_raw(
-            "tools/call",
-            &json!({"name": "progress"}),
-            RequestOptions {
-                progress: Some(tx),
-                timeout: Some(Duration::from_secs(5)),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    assert!(raw.get().contains("done"));
-    let mut steps = Vec::new();
-    while let Ok(p) = rx.try_recv() {
-        steps.push((p.progress, p.message));
+    for wire in wires() {
+        let era = Era {
+            version: Some(ProtocolVersion::V2025_11_25),
+            wire,
+        };
+        let c = Client::new(era, all_caps()).await;
+        let (tx, mut rx) = tokio::sync::mpsc::channel(8);
+        let raw = c
+            .peer
+            .request_raw(
+                "tools/call",
+                &json!({"name": "progress"}),
+                RequestOptions {
+                    progress: Some(tx),
+                    timeout: Some(Duration::from_secs(5)),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(raw.get().contains("done"));
+        let mut steps = Vec::new();
+        while let Ok(p) = rx.try_recv() {
+            steps.push((p.progress, p.message));
+        }
+        assert_eq!(steps.len(), 3);
+        assert_eq!(steps[2], (3.0, Some("step 3".to_owned())));
     }
-    assert_eq!(steps.len(), 3);
-    assert_eq!(steps[2], (3.0, Some("step 3".to_owned())));
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use mcp_types::{
     CreateMessageResult, ElicitRequestParams, ElicitResult, ElicitResultAction,
     ElicitResultContentValue, Role, SamplingContent, SamplingMessageContentBlock, TextContent,
 };
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Accepts a form elicitation with `content`, filling every field of the
 /// requested schema that `content` leaves out with the schema's `default`
@@ -48,39 +48,18 @@ pub fn accept_with_defaults(
         }
         return result;
     };
-    let mut typed = given.clone();
-    let mut json: Map<String, Value> = given
-        .iter()
-        .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or(Value::Null)))
-        .collect();
-    let mut needs_json = false;
+    let mut content = given;
     for (name, schema) in &form.requested_schema.properties {
-        if given.contains_key(name) {
+        if content.contains_key(name) {
             continue;
         }
         let schema = serde_json::to_value(schema).unwrap_or(Value::Null);
-        let Some(default) = schema.get("default") else {
-            continue;
-        };
-        match to_content_value(default) {
-            Some(v) => {
-                json.insert(
-                    name.clone(),
-                    serde_json::to_value(&v).unwrap_or(Value::Null),
-                );
-                typed.insert(name.clone(), v);
-            }
-            None if default.is_number() => {
-                needs_json = true;
-                json.insert(name.clone(), default.clone());
-            }
-            None => {}
+        if let Some(v) = schema.get("default").and_then(to_content_value) {
+            content.insert(name.clone(), v);
         }
     }
-    if needs_json {
-        result.extra.insert("content".into(), Value::Object(json));
-    } else {
-        result.content = Some(typed);
+    if !content.is_empty() {
+        result.content = Some(content);
     }
     result
 }
@@ -89,14 +68,14 @@ fn to_content_value(v: &Value) -> Option<ElicitResultContentValue> {
     match v {
         Value::String(s) => Some(ElicitResultContentValue::String(s.clone())),
         Value::Bool(b) => Some(ElicitResultContentValue::Boolean(*b)),
-        Value::Number(n) => n
-            .as_i64()
-            .or_else(|| {
-                n.as_f64()
-                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
-                    .map(|f| f as i64)
-            })
-            .map(ElicitResultContentValue::Integer),
+        // Schemas carry defaults as numbers (`30.0`): whole ones are sent as integers.
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => Some(ElicitResultContentValue::Integer(i)),
+            (None, Some(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                Some(ElicitResultContentValue::Integer(f as i64))
+            }
+            (None, f) => f.map(ElicitResultContentValue::Number),
+        },
         Value::Array(items) => items
             .iter()
             .map(|i| i.as_str().map(str::to_owned))
@@ -147,10 +126,16 @@ mod tests {
             &request,
             [("score".to_owned(), ElicitResultContentValue::Integer(3))],
         );
-        assert_eq!(
-            typed.content.unwrap().len(),
-            5,
-            "all representable: typed content"
-        );
+        let content = typed.content.unwrap();
+        assert_eq!(content.len(), 5);
+        assert!(matches!(
+            content["score"],
+            ElicitResultContentValue::Integer(3)
+        ));
+        let defaulted = accept_with_defaults(&request, []).content.unwrap();
+        assert!(matches!(
+            defaulted["score"],
+            ElicitResultContentValue::Number(n) if n == 95.5
+        ));
     }
 }

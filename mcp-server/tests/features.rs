@@ -42,6 +42,11 @@ struct Contact {
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
+struct Score {
+    score: f64,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
 struct ItemParams {
     id: u32,
     section: String,
@@ -78,6 +83,12 @@ fn server() -> McpServer {
                 Elicitation::Accept(c) => Ok::<_, ToolError>(format!("email={}", c.email)),
                 Elicitation::Decline => Ok("declined".to_owned()),
                 Elicitation::Cancel => Ok("cancelled".to_owned()),
+            }
+        })
+        .tool("ask_score", |ctx: Context| async move {
+            match ctx.elicit::<Score>("Your score?").await? {
+                Elicitation::Accept(s) => Ok::<_, ToolError>(format!("score={}", s.score)),
+                _ => Ok("no score".to_owned()),
             }
         })
         .tool("ask_twice", |ctx: Context| async move {
@@ -493,6 +504,15 @@ async fn elicitation_declined_or_cancelled() {
             assert_eq!(r["content"][0]["text"], text, "{era:?}");
             assert_eq!(r["isError"], Value::Null);
         }
+        // A form's number field may hold any number, not only integers.
+        let c = Client::answering(
+            era,
+            all_caps(),
+            json!({"action": "accept", "content": {"score": 95.5}}),
+        )
+        .await;
+        let r = c.tool("ask_score", json!({})).await;
+        assert_eq!(r["content"][0]["text"], "score=95.5", "{era:?}: {r}");
         // An accept whose content does not fit the schema is a tool error.
         let c = Client::answering(
             era,

@@ -10,6 +10,13 @@ use crate::Error;
 use crate::codegen::model::{TypeRef, Union, UnionStyle, Variant, enum_variant, strip_common};
 use crate::codegen::schema::{ref_name, type_names, union_members};
 
+/// Unions whose schema allows `integer` but whose values may be any number:
+/// an elicitation form may ask for a `"type": "number"` field (the spec's
+/// `NumberSchema`), yet `ElicitResult.content` lists only `integer`. These
+/// also get a `Number(f64)` variant, after `Integer`, so a client's `95.5`
+/// is read rather than refused.
+const NUMBERS_TOO: &[&str] = &["ElicitResultContentValue"];
+
 impl<'s> Builder<'s> {
     /// The variant of union definition `def` whose discriminator is optional
     /// (the one an older revision's inline shape corresponds to).
@@ -131,7 +138,7 @@ impl<'s> Builder<'s> {
                 });
                 variant_defs.push(None);
             } else if types.iter().all(|t| primitive(t).is_some()) && !types.is_empty() {
-                for t in types {
+                for &t in &types {
                     let (vname, ty) = primitive(t).ok_or("primitive")?;
                     variants.push(Variant {
                         name: vname.into(),
@@ -139,6 +146,15 @@ impl<'s> Builder<'s> {
                         tag: None,
                     });
                     variant_defs.push(None);
+                    if t == "integer" && !types.contains(&"number") && NUMBERS_TOO.contains(&name) {
+                        let (vname, ty) = primitive("number").ok_or("primitive")?;
+                        variants.push(Variant {
+                            name: vname.into(),
+                            ty,
+                            tag: None,
+                        });
+                        variant_defs.push(None);
+                    }
                 }
             } else {
                 let ty = self.decide(&format!("{name}Variant{i}"), "", &[(rev, m)]);

@@ -244,6 +244,34 @@ pub fn client(
     (handle, r, w)
 }
 
+/// Sends `initialize` (id 1, with `params`), waits for its answer and
+/// returns it, then sends `notifications/initialized`.
+pub async fn open_session<R>(
+    writer: &mut mcp_transport::http_client::HttpClientWriter,
+    reader: &mut R,
+    params: Value,
+) -> Value
+where
+    R: futures::Stream<Item = Result<mcp_transport::Inbound, mcp_transport::TransportError>>
+        + Unpin,
+{
+    use futures::SinkExt;
+    writer
+        .send(msg(
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": params}),
+        ))
+        .await
+        .unwrap();
+    let answer = to_value(&next_message(reader).await);
+    writer
+        .send(msg(
+            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        ))
+        .await
+        .unwrap();
+    answer
+}
+
 /// The 2026 `_meta` of a request.
 pub fn meta_2026() -> Value {
     json!({

@@ -184,17 +184,12 @@ async fn a_deleted_session_is_renewed() {
     tokio::spawn(server.serve(service.clone()));
 
     let (handle, mut reader, mut writer) = client(StreamableHttpClient::builder(&url));
-    writer
-        .send(msg(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25"}})))
-        .await
-        .unwrap();
-    next_message(&mut reader).await;
-    writer
-        .send(msg(
-            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-        ))
-        .await
-        .unwrap();
+    open_session(
+        &mut writer,
+        &mut reader,
+        json!({"protocolVersion": "2025-11-25"}),
+    )
+    .await;
     assert_eq!(
         next_message(&mut reader).await.method(),
         Some("notifications/tools/list_changed")

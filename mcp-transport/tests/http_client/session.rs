@@ -312,19 +312,7 @@ async fn messages_after_initialized_wait_for_the_get_stream() {
     })
     .await;
     let (_, mut reader, mut writer) = client(StreamableHttpClient::builder(&mock.url));
-    writer
-        .send(msg(
-            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}),
-        ))
-        .await
-        .unwrap();
-    next_message(&mut reader).await;
-    writer
-        .send(msg(
-            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-        ))
-        .await
-        .unwrap();
+    open_session(&mut writer, &mut reader, json!({})).await;
     writer
         .send(msg(json!({"jsonrpc": "2.0", "id": 2, "method": "ping"})))
         .await
@@ -395,20 +383,8 @@ async fn an_ended_session_is_renewed_and_the_request_sent_again() {
     let mock = Mock::start(ending_server(2, usize::MAX)).await;
     let (handle, mut reader, mut writer) = client(StreamableHttpClient::builder(&mock.url));
     let params = json!({"protocolVersion": "2025-06-18", "capabilities": {"roots": {}}, "clientInfo": {"name": "c", "version": "1"}});
-    writer
-        .send(msg(
-            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": params}),
-        ))
-        .await
-        .unwrap();
-    next_message(&mut reader).await;
+    open_session(&mut writer, &mut reader, params.clone()).await;
     assert_eq!(handle.session_id().as_deref(), Some("s1"));
-    writer
-        .send(msg(
-            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-        ))
-        .await
-        .unwrap();
     // Two requests meet the 404 at once: one new session serves both.
     for id in [2, 3] {
         writer

@@ -163,7 +163,10 @@ not json at all
             find_executable(MESSAGES, &request(TargetKind::Bin, "echo")),
             Some(PathBuf::from("/t/debug/echo"))
         );
-        assert_eq!(find_executable(MESSAGES, &request(TargetKind::Bin, "mcp_server")), None);
+        assert_eq!(
+            find_executable(MESSAGES, &request(TargetKind::Bin, "mcp_server")),
+            None
+        );
         assert_eq!(find_executable("", &request(TargetKind::Bin, "x")), None);
     }
 

@@ -247,13 +247,17 @@ mod tests {
         ServerEntry {
             command: command.into(),
             args: vec!["--stdio".into()],
-            env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         }
     }
 
     #[test]
     fn a_new_file_gets_one_entry() {
-        let (text, updated) = updated_text(None, "echo", &entry("/bin/echo", &[("A", "1")])).unwrap();
+        let (text, updated) =
+            updated_text(None, "echo", &entry("/bin/echo", &[("A", "1")])).unwrap();
         assert!(!updated);
         assert_eq!(
             text,
@@ -264,7 +268,8 @@ mod tests {
     #[test]
     fn other_keys_and_entries_keep_their_text_and_order() {
         let old = "{\n  \"zeta\": {\"b\": 1, \"a\": 2},\n  \"mcpServers\": {\n    \"other\": {\"command\": \"x\"},\n    \"echo\": {\"command\": \"old\", \"disabled\": true, \"env\": {\"KEEP\": \"k\", \"A\": \"0\"}}\n  },\n  \"alpha\": []\n}\n";
-        let (text, updated) = updated_text(Some(old), "echo", &entry("/new", &[("A", "1")])).unwrap();
+        let (text, updated) =
+            updated_text(Some(old), "echo", &entry("/new", &[("A", "1")])).unwrap();
         assert!(updated);
         assert!(text.starts_with("{\n  \"zeta\": {\"b\": 1, \"a\": 2},\n  \"mcpServers\": {\n    \"other\": {\"command\": \"x\"},\n"), "{text}");
         assert!(text.ends_with("  },\n  \"alpha\": []\n}\n"), "{text}");
@@ -277,7 +282,8 @@ mod tests {
 
     #[test]
     fn malformed_files_are_refused_with_the_position() {
-        let err = updated_text(Some("{\n  \"mcpServers\": {,\n}"), "x", &entry("/x", &[])).unwrap_err();
+        let err =
+            updated_text(Some("{\n  \"mcpServers\": {,\n}"), "x", &entry("/x", &[])).unwrap_err();
         assert!(err.contains("line 2 column"), "{err}");
         assert!(updated_text(Some("[1, 2]"), "x", &entry("/x", &[])).is_err());
         assert!(updated_text(Some("{\"mcpServers\": 3}"), "x", &entry("/x", &[])).is_err());

@@ -224,7 +224,15 @@ mod tests {
     #[test]
     fn trailing_words_are_the_server() {
         let cli = Cli::try_parse_from([
-            "mcp", "tools", "call", "add", r#"{"a":2}"#, "--json", "--", "./srv", "--flag",
+            "mcp",
+            "tools",
+            "call",
+            "add",
+            r#"{"a":2}"#,
+            "--json",
+            "--",
+            "./srv",
+            "--flag",
         ])
         .unwrap();
         let Some(Command::Tools(ToolsCommand::Call {

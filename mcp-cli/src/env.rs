@@ -12,12 +12,14 @@ pub(crate) fn collect(args: &EnvArgs) -> Result<IndexMap<String, String>> {
     let mut vars = IndexMap::new();
     if let Some(path) = &args.file {
         let entries = dotenvy::from_path_iter(path).map_err(|e| {
-            CliError::Env(format!("could not read the env file {}: {e}", path.display()))
+            CliError::Env(format!(
+                "could not read the env file {}: {e}",
+                path.display()
+            ))
         })?;
         for entry in entries {
-            let (key, value) = entry.map_err(|e| {
-                CliError::Env(format!("{}: {e}", path.display()))
-            })?;
+            let (key, value) =
+                entry.map_err(|e| CliError::Env(format!("{}: {e}", path.display())))?;
             vars.insert(key, value);
         }
     }
@@ -72,6 +74,11 @@ mod tests {
             vars: vec![],
             file: Some("/nonexistent/.env".into()),
         };
-        assert!(collect(&args).unwrap_err().to_string().contains("/nonexistent/.env"));
+        assert!(
+            collect(&args)
+                .unwrap_err()
+                .to_string()
+                .contains("/nonexistent/.env")
+        );
     }
 }

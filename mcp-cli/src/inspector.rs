@@ -32,11 +32,7 @@ pub(crate) fn command_line(
 /// `words` joined for a POSIX shell: words with anything but safe
 /// characters are single-quoted.
 pub(crate) fn shell_join(words: &[String]) -> String {
-    words
-        .iter()
-        .map(|w| quote(w))
-        .collect::<Vec<_>>()
-        .join(" ")
+    words.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" ")
 }
 
 fn quote(word: &str) -> String {

@@ -15,8 +15,7 @@ fn str_field<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
 
 /// The first line of a description, for lists.
 fn summary(value: &Value) -> Option<&str> {
-    str_field(value, "description")
-        .and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()))
+    str_field(value, "description").and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()))
 }
 
 /// How many bytes a base64 text decodes to (about: padding is discounted).
@@ -87,7 +86,12 @@ pub(crate) fn read_result(result: &Value) -> String {
     result
         .get("contents")
         .and_then(Value::as_array)
-        .map(|c| c.iter().map(resource_contents).collect::<Vec<_>>().join("\n"))
+        .map(|c| {
+            c.iter()
+                .map(resource_contents)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
         .unwrap_or_default()
 }
 
@@ -104,7 +108,10 @@ pub(crate) fn prompt_result(result: &Value) -> String {
         .flatten()
     {
         let role = str_field(message, "role").unwrap_or("?");
-        let content = message.get("content").map(content_block).unwrap_or_default();
+        let content = message
+            .get("content")
+            .map(content_block)
+            .unwrap_or_default();
         lines.push(format!("{role}: {content}"));
     }
     lines.join("\n")
@@ -195,16 +202,25 @@ mod tests {
     fn prompts_and_lists() {
         let prompt = json!({"description": "d", "messages": [{"role": "user", "content": {"type": "text", "text": "hi"}}]});
         assert_eq!(prompt_result(&prompt), "# d\nuser: hi");
-        let tools = [json!({"name": "add", "description": "Add two numbers\nmore"}), json!({"name": "x"})];
+        let tools = [
+            json!({"name": "add", "description": "Add two numbers\nmore"}),
+            json!({"name": "x"}),
+        ];
         assert_eq!(list(&tools, "name"), "add — Add two numbers\nx");
-        assert_eq!(list(&[json!({"uri": "a://b", "name": "b"})], "uri"), "a://b (b)");
+        assert_eq!(
+            list(&[json!({"uri": "a://b", "name": "b"})], "uri"),
+            "a://b (b)"
+        );
         assert_eq!(list(&[], "name"), "(none)");
     }
 
     #[test]
     fn capability_lines() {
         let caps = json!({"tools": {"listChanged": true}, "logging": {}, "resources": {"subscribe": false}});
-        assert_eq!(capabilities(&caps), "logging, resources, tools (listChanged)");
+        assert_eq!(
+            capabilities(&caps),
+            "logging, resources, tools (listChanged)"
+        );
         assert_eq!(capabilities(&json!({})), "(none)");
     }
 }

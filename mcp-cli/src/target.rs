@@ -123,7 +123,11 @@ pub(crate) fn find_on_path(name: &str, path_var: Option<&OsStr>) -> Option<PathB
     };
     std::env::split_paths(path_var?)
         .filter(|dir| !dir.as_os_str().is_empty())
-        .flat_map(|dir| extensions.iter().map(move |ext| dir.join(format!("{name}{ext}"))))
+        .flat_map(|dir| {
+            extensions
+                .iter()
+                .map(move |ext| dir.join(format!("{name}{ext}")))
+        })
         .find(|candidate| candidate.is_file())
 }
 
@@ -179,7 +183,10 @@ mod tests {
         let Source::Build { request, args } = &s else {
             panic!("{s:?}")
         };
-        assert_eq!((request.kind, request.name.as_str()), (TargetKind::Example, "echo"));
+        assert_eq!(
+            (request.kind, request.name.as_str()),
+            (TargetKind::Example, "echo")
+        );
         assert_eq!(args, &["--stdio"]);
         assert_eq!(s.default_name(), "echo");
     }
@@ -203,7 +210,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("tool");
         std::fs::write(&file, "").unwrap();
-        assert_eq!(find_on_path("tool", Some(dir.path().as_os_str())), Some(file.clone()));
+        assert_eq!(
+            find_on_path("tool", Some(dir.path().as_os_str())),
+            Some(file.clone())
+        );
         assert_eq!(find_on_path("absent", Some(dir.path().as_os_str())), None);
         assert_eq!(find_on_path("tool", None), None);
         assert_eq!(resolve_program(file.to_str().unwrap()).unwrap(), file);

@@ -25,7 +25,10 @@ pub(crate) fn run(args: DevArgs) -> Result<ExitCode> {
         println!("{}", inspector::shell_join(&line));
         return Ok(ExitCode::SUCCESS);
     }
-    eprintln!("Starting the MCP Inspector: {}", inspector::shell_join(&line));
+    eprintln!(
+        "Starting the MCP Inspector: {}",
+        inspector::shell_join(&line)
+    );
     let status = Command::new(&line[0])
         .args(&line[1..])
         .status()

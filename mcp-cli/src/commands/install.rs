@@ -41,7 +41,10 @@ pub(crate) fn run(args: InstallArgs) -> Result<ExitCode> {
 /// Claude Desktop's configuration file, when its folder exists.
 fn default_config() -> Result<std::path::PathBuf> {
     let path = claude_config::default_path().ok_or_else(|| {
-        CliError::Usage("could not tell where Claude Desktop keeps its configuration; pass --config PATH".into())
+        CliError::Usage(
+            "could not tell where Claude Desktop keeps its configuration; pass --config PATH"
+                .into(),
+        )
     })?;
     match path.parent() {
         Some(dir) if dir.is_dir() => Ok(path),

@@ -47,7 +47,10 @@ pub(crate) fn tools(command: ToolsCommand) -> Result<ExitCode> {
             name,
             arguments,
             server,
-        } => run(Query::CallTool(name, json_object(arguments.as_deref())?), server),
+        } => run(
+            Query::CallTool(name, json_object(arguments.as_deref())?),
+            server,
+        ),
     }
 }
 
@@ -68,7 +71,10 @@ pub(crate) fn prompts(command: PromptsCommand) -> Result<ExitCode> {
             name,
             arguments,
             server,
-        } => run(Query::GetPrompt(name, json_object(arguments.as_deref())?), server),
+        } => run(
+            Query::GetPrompt(name, json_object(arguments.as_deref())?),
+            server,
+        ),
     }
 }
 
@@ -158,15 +164,24 @@ async fn answer(session: &ClientSession, query: &Query, json: bool) -> Result<Ex
             if json {
                 println!("{}", output::pretty(&result));
             } else if failed {
-                eprintln!("error: tool `{name}` failed:\n{}", output::tool_result(&result));
+                eprintln!(
+                    "error: tool `{name}` failed:\n{}",
+                    output::tool_result(&result)
+                );
             } else {
                 println!("{}", output::tool_result(&result));
             }
-            Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+            Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Query::ListResources => {
             let resources = to_json(&session.list_all_resources().await?);
-            print(json, &json!({ "resources": resources }), |_| list(&resources, "uri"));
+            print(json, &json!({ "resources": resources }), |_| {
+                list(&resources, "uri")
+            });
             Ok(ExitCode::SUCCESS)
         }
         Query::ReadResource(uri) => {
@@ -183,7 +198,9 @@ async fn answer(session: &ClientSession, query: &Query, json: bool) -> Result<Ex
         }
         Query::ListPrompts => {
             let prompts = to_json(&session.list_all_prompts().await?);
-            print(json, &json!({ "prompts": prompts }), |_| list(&prompts, "name"));
+            print(json, &json!({ "prompts": prompts }), |_| {
+                list(&prompts, "name")
+            });
             Ok(ExitCode::SUCCESS)
         }
         Query::GetPrompt(name, arguments) => {
@@ -272,7 +289,12 @@ mod tests {
         assert_eq!(json_object(None).unwrap(), json!({}));
         assert_eq!(json_object(Some(r#"{"a":2}"#)).unwrap(), json!({"a": 2}));
         assert!(json_object(Some("[1]")).is_err());
-        assert!(json_object(Some("{a:")).unwrap_err().to_string().contains("not valid JSON"));
+        assert!(
+            json_object(Some("{a:"))
+                .unwrap_err()
+                .to_string()
+                .contains("not valid JSON")
+        );
     }
 
     #[test]

@@ -29,7 +29,9 @@ pub(crate) fn transport_args(transport: Option<TransportChoice>, port: Option<u1
 /// Runs `mcp run`.
 pub(crate) fn run(args: RunArgs) -> Result<ExitCode> {
     if args.transport == Some(TransportChoice::Stdio) && args.port.is_some() {
-        return Err(CliError::Usage("--port goes with --transport http, not stdio".into()));
+        return Err(CliError::Usage(
+            "--port goes with --transport http, not stdio".into(),
+        ));
     }
     let source = Source::from_args(&args.source)?;
     let vars = env::collect(&args.env)?;
@@ -70,8 +72,14 @@ mod tests {
     #[test]
     fn transports_become_the_examples_flags() {
         assert_eq!(transport_args(None, None), Vec::<String>::new());
-        assert_eq!(transport_args(Some(TransportChoice::Stdio), None), ["--stdio"]);
-        assert_eq!(transport_args(Some(TransportChoice::Http), None), ["--port", "3000"]);
+        assert_eq!(
+            transport_args(Some(TransportChoice::Stdio), None),
+            ["--stdio"]
+        );
+        assert_eq!(
+            transport_args(Some(TransportChoice::Http), None),
+            ["--port", "3000"]
+        );
         assert_eq!(transport_args(None, Some(8080)), ["--port", "8080"]);
     }
 }

@@ -97,7 +97,7 @@ pub(crate) fn find_executable(messages: &str, request: &BuildRequest) -> Option<
             })
         })
         .filter_map(|m| m.executable)
-        .last()
+        .next_back()
 }
 
 /// The cargo to run: `$CARGO` (set when running under cargo) or `cargo`.

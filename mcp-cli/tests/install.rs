@@ -235,3 +235,30 @@ fn bad_input_fails_clearly() {
     );
     assert!(!std::path::Path::new(config).exists());
 }
+
+/// Without `--config`, the file is Claude Desktop's (here, on Linux,
+/// `$XDG_CONFIG_HOME/Claude/claude_desktop_config.json`), and only once its
+/// folder exists.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_default_file_is_claude_desktops() {
+    let home = tempfile::tempdir().unwrap();
+    let install = || {
+        common::mcp(&["install", "--", &server()])
+            .env("XDG_CONFIG_HOME", home.path())
+            .output()
+            .unwrap()
+    };
+    let out = install();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("install and start Claude Desktop once, or pass --config"),
+        "{}",
+        stderr(&out)
+    );
+    fs::create_dir(home.path().join("Claude")).unwrap();
+    let out = install();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let value = read(&home.path().join("Claude/claude_desktop_config.json"));
+    assert_eq!(value["mcpServers"]["mcp"]["command"], server());
+}

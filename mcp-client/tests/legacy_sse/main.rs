@@ -135,3 +135,75 @@ async fn neither_transport_names_both_failures() {
         "{text}"
     );
 }
+
+/// A server that answers every request with `status` and an empty body,
+/// recording each request's method.
+async fn refusing(status: u16) -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/mcp", listener.local_addr().unwrap());
+    let methods = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = methods.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let mut stream = BufReader::new(stream);
+                let mut line = String::new();
+                if stream.read_line(&mut line).await.unwrap_or(0) == 0 {
+                    return;
+                }
+                seen.lock()
+                    .unwrap()
+                    .push(line.split(' ').next().unwrap_or_default().to_owned());
+                let mut length = 0;
+                loop {
+                    let mut header = String::new();
+                    if stream.read_line(&mut header).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let header = header.trim_end().to_ascii_lowercase();
+                    if header.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = header.strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; length];
+                let _ = stream.read_exact(&mut body).await;
+                let answer = format!(
+                    "HTTP/1.1 {status} Refused\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                );
+                let _ = stream.get_mut().write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    (url, methods)
+}
+
+#[tokio::test]
+async fn a_404_is_followed_by_the_legacy_get() {
+    let (url, methods) = refusing(404).await;
+    let err = ClientSession::connect_url(url).await.unwrap_err();
+    assert!(err.to_string().contains("legacy HTTP+SSE"), "{err}");
+    let methods = methods.lock().unwrap().clone();
+    assert!(methods.contains(&"POST".to_owned()), "{methods:?}");
+    assert_eq!(
+        methods.last().map(String::as_str),
+        Some("GET"),
+        "{methods:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_401_is_not_a_legacy_server() {
+    let (url, methods) = refusing(401).await;
+    let err = ClientSession::connect_url(url).await.unwrap_err();
+    assert!(!err.to_string().contains("legacy HTTP+SSE"), "{err}");
+    let methods = methods.lock().unwrap().clone();
+    assert!(
+        !methods.is_empty() && methods.iter().all(|m| m == "POST"),
+        "{methods:?}"
+    );
+}

@@ -152,3 +152,49 @@ fn version_names_the_revisions() {
     let out = run(&[]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Without `--print`, `mcp dev` runs the line with the `npx` on the PATH
+/// (here a stand-in script that records its arguments and exits 7).
+#[cfg(unix)]
+#[test]
+fn dev_runs_npx_from_the_path() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("args.txt");
+    let npx = dir.path().join("npx");
+    std::fs::write(
+        &npx,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\nexit 7\n",
+            record.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&npx, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = std::env::join_paths(std::iter::once(dir.path().to_owned()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let out = mcp(&["dev", "-v", "K=V", "--", common::MCP, "serve"])
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "the Inspector's exit code is passed on"
+    );
+    assert!(
+        stderr(&out).contains("Starting the MCP Inspector"),
+        "{}",
+        stderr(&out)
+    );
+    let args = std::fs::read_to_string(&record).unwrap();
+    assert_eq!(
+        args,
+        format!(
+            "@modelcontextprotocol/inspector\n-e\nK=V\n--\n{}\nserve\n",
+            common::MCP
+        )
+    );
+}

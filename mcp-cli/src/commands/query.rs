@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use mcp_client::ClientSession;
+use mcp_client::{ClientError, ClientSession};
 use mcp_transport::ChildProcess;
 use mcp_types::Implementation;
 use serde::Serialize;
@@ -117,11 +117,16 @@ async fn connect(server: &Server, args: &ServerArgs) -> Result<ClientSession> {
         .request_timeout(Duration::from_secs(args.timeout.max(1)))
         .listen_for_changes(false);
     let session = match server {
-        Server::Url(url) => builder.connect_url(url.clone()).await.map_err(|e| {
-            CliError::Usage(format!(
-                "could not connect to {url}: {e}\n(is the server running, and is this its MCP endpoint, e.g. http://127.0.0.1:3000/mcp?)"
-            ))
-        })?,
+        Server::Url(url) => builder
+            .connect_url(url.clone())
+            .await
+            .map_err(|e| match e {
+                // A URL the HTTP client cannot use: the message says why.
+                ClientError::Http(_) => CliError::Usage(format!("could not connect to {url}: {e}")),
+                e => CliError::Usage(format!(
+                    "could not connect to {url}: {e}\n(is the server running, and is this its MCP endpoint, e.g. http://127.0.0.1:3000/mcp?)"
+                )),
+            })?,
         Server::Command { program, args: argv } => {
             let program = resolve_program(program)?;
             let vars = env::collect(&args.env)?;

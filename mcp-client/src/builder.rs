@@ -288,12 +288,27 @@ impl ClientSessionBuilder {
     /// `MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name` and `Mcp-Param-*`
     /// headers; in the session era `Mcp-Session-Id` and the negotiated
     /// version, with the standalone `GET` stream and SSE resumption.
+    ///
+    /// When the server refuses the Streamable HTTP handshake (e.g. HTTP 400,
+    /// 404 or 405), the session falls back to the deprecated HTTP+SSE
+    /// transport of 2024-11-05: a `GET` of `url` whose first SSE event is
+    /// `endpoint`, as the specification's backwards-compatibility rules
+    /// describe (see [`connect_sse`](Self::connect_sse)).
     #[cfg(feature = "http")]
     pub async fn connect_url(self, url: impl Into<String>) -> Result<ClientSession> {
-        self.connect_http(mcp_transport::http_client::StreamableHttpClient::builder(
-            url,
-        ))
-        .await
+        crate::legacy_sse::connect_url(self, url.into()).await
+    }
+
+    /// Connects over the deprecated HTTP+SSE transport of 2024-11-05 only:
+    /// `client` opens the SSE stream and posts to the `endpoint` it names.
+    /// The transport belongs to the session era, so [`VersionChoice::Auto`]
+    /// means the `initialize` handshake here.
+    #[cfg(feature = "http")]
+    pub async fn connect_sse(
+        self,
+        client: mcp_transport::sse_legacy::SseClientBuilder,
+    ) -> Result<ClientSession> {
+        crate::legacy_sse::connect_sse(self, client).await
     }
 
     /// Connects with an HTTP client set up beforehand (extra headers such as

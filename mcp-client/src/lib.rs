@@ -27,7 +27,7 @@
 //! | feature | default | what it adds |
 //! | --- | --- | --- |
 //! | `child-process` | yes | `ClientSession::spawn`, `ClientSession::spawn_with`: a server as a child process |
-//! | `http` | no | `ClientSession::connect_url`, `ClientSessionBuilder::connect_http`: Streamable HTTP servers |
+//! | `http` | no | `ClientSession::connect_url`, `ClientSessionBuilder::connect_http`: Streamable HTTP servers, falling back to legacy HTTP+SSE (`ClientSessionBuilder::connect_sse`) |
 //!
 //! ## Pieces
 //!
@@ -48,6 +48,8 @@ mod elicit;
 mod error;
 mod group;
 mod handshake;
+#[cfg(feature = "http")]
+mod legacy_sse;
 mod listen;
 mod methods;
 mod mrtr;

@@ -1708,6 +1708,8 @@ pub enum ElicitResultContentValue {
     String(String),
     /// A `i64` value.
     Integer(i64),
+    /// A `f64` value.
+    Number(f64),
     /// A `bool` value.
     Boolean(bool),
 }
@@ -1718,6 +1720,7 @@ impl serde::Serialize for ElicitResultContentValue {
             Self::StringArray(v) => v.serialize(serializer),
             Self::String(v) => v.serialize(serializer),
             Self::Integer(v) => v.serialize(serializer),
+            Self::Number(v) => v.serialize(serializer),
             Self::Boolean(v) => v.serialize(serializer),
         }
     }
@@ -1730,9 +1733,10 @@ impl<'de> serde::Deserialize<'de> for ElicitResultContentValue {
             crate::de::Shape::Array,
             crate::de::Shape::String,
             crate::de::Shape::Integer,
+            crate::de::Shape::Number,
             crate::de::Shape::Boolean,
         ];
-        const NAMES: &[&str] = &["StringArray", "String", "Integer", "Boolean"];
+        const NAMES: &[&str] = &["StringArray", "String", "Integer", "Number", "Boolean"];
         fn variant<'v, V: serde::Deserializer<'v, Error = serde_json::Error>>(
             index: usize,
             v: V,
@@ -1744,6 +1748,8 @@ impl<'de> serde::Deserialize<'de> for ElicitResultContentValue {
                     .map(ElicitResultContentValue::String),
                 2 => <i64 as serde::Deserialize>::deserialize(v)
                     .map(ElicitResultContentValue::Integer),
+                3 => <f64 as serde::Deserialize>::deserialize(v)
+                    .map(ElicitResultContentValue::Number),
                 _ => <bool as serde::Deserialize>::deserialize(v)
                     .map(ElicitResultContentValue::Boolean),
             }
@@ -1753,7 +1759,7 @@ impl<'de> serde::Deserialize<'de> for ElicitResultContentValue {
             return Err(crate::de::custom(crate::de::no_variant(
                 "ElicitResultContentValue",
                 &value,
-                "Vec<String> | String | i64 | bool",
+                "Vec<String> | String | i64 | f64 | bool",
             )));
         }
         let last = 63 - mask.leading_zeros() as usize;

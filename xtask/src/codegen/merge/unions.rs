@@ -10,6 +10,13 @@ use crate::Error;
 use crate::codegen::model::{TypeRef, Union, UnionStyle, Variant, enum_variant, strip_common};
 use crate::codegen::schema::{ref_name, type_names, union_members};
 
+/// Unions whose schema says `integer` where senders put any number: an
+/// elicitation form may ask for a `number` field (`NumberSchema`), and the
+/// answer to it comes back in `ElicitResult.content`, which the schemas type
+/// as `string | integer | boolean | string[]`. The other SDKs send `95.5`
+/// there, so these unions get a `Number` variant after `Integer`.
+const NUMBERS_AS_INTEGER: &[&str] = &["ElicitResultContentValue"];
+
 impl<'s> Builder<'s> {
     /// The variant of union definition `def` whose discriminator is optional
     /// (the one an older revision's inline shape corresponds to).
@@ -139,6 +146,14 @@ impl<'s> Builder<'s> {
                         tag: None,
                     });
                     variant_defs.push(None);
+                    if t == "integer" && NUMBERS_AS_INTEGER.contains(&name) {
+                        variants.push(Variant {
+                            name: "Number".into(),
+                            ty: TypeRef::F64,
+                            tag: None,
+                        });
+                        variant_defs.push(None);
+                    }
                 }
             } else {
                 let ty = self.decide(&format!("{name}Variant{i}"), "", &[(rev, m)]);

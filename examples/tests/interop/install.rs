@@ -103,19 +103,27 @@ pub fn run_bounded(command: &mut Command, timeout: Duration) -> Output {
 
 fn install_step(command: &mut Command, hint: &str) -> Result<(), String> {
     let what = format!("{command:?}");
-    if let Err(e) = Command::new(command.get_program()).arg("--version").output() {
+    if let Err(e) = Command::new(command.get_program())
+        .arg("--version")
+        .output()
+    {
         return Err(format!("cannot run {what} ({e}); {hint}"));
     }
     let out = run_bounded(command, INSTALL_TIMEOUT);
     if out.status.success() {
         Ok(())
     } else {
-        Err(format!("{what} failed ({}):\n{}{}", out.status, out.stdout, out.stderr))
+        Err(format!(
+            "{what} failed ({}):\n{}{}",
+            out.status, out.stdout, out.stderr
+        ))
     }
 }
 
 fn python_version_ok(python: &Path) -> bool {
-    let check = format!("import importlib.metadata as m, sys; sys.exit(m.version('mcp') != '{PYTHON_MCP}')");
+    let check = format!(
+        "import importlib.metadata as m, sys; sys.exit(m.version('mcp') != '{PYTHON_MCP}')"
+    );
     Command::new(python)
         .args(["-c", &check])
         .output()
@@ -128,9 +136,18 @@ fn install_python() -> Result<PathBuf, String> {
     if python_version_ok(&python) {
         return Ok(python);
     }
-    eprintln!("interop: installing mcp=={PYTHON_MCP} into {}", venv.display());
-    let hint = "these tests need Python 3 with the venv module (Debian: apt-get install python3-venv)";
-    install_step(Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv), hint)?;
+    eprintln!(
+        "interop: installing mcp=={PYTHON_MCP} into {}",
+        venv.display()
+    );
+    let hint =
+        "these tests need Python 3 with the venv module (Debian: apt-get install python3-venv)";
+    install_step(
+        Command::new("python3")
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv),
+        hint,
+    )?;
     install_step(
         Command::new(&python).args([
             "-m",
@@ -145,7 +162,10 @@ fn install_python() -> Result<PathBuf, String> {
     if python_version_ok(&python) {
         Ok(python)
     } else {
-        Err(format!("pip finished, but {} has no mcp {PYTHON_MCP}", python.display()))
+        Err(format!(
+            "pip finished, but {} has no mcp {PYTHON_MCP}",
+            python.display()
+        ))
     }
 }
 
@@ -166,8 +186,12 @@ pub struct Node {
 }
 
 fn package_version(prefix: &Path, package: &str) -> Option<String> {
-    let path = prefix.join("node_modules").join(package).join("package.json");
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    let path = prefix
+        .join("node_modules")
+        .join(package)
+        .join("package.json");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
     json["version"].as_str().map(str::to_owned)
 }
 
@@ -175,7 +199,12 @@ fn package_version(prefix: &Path, package: &str) -> Option<String> {
 fn path_node_major() -> Option<u32> {
     let out = Command::new("node").arg("--version").output().ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
-    text.trim().strip_prefix('v')?.split('.').next()?.parse().ok()
+    text.trim()
+        .strip_prefix('v')?
+        .split('.')
+        .next()?
+        .parse()
+        .ok()
 }
 
 fn install_node() -> Result<Node, String> {
@@ -198,24 +227,42 @@ fn install_node() -> Result<Node, String> {
                     .is_some_and(|v| v.starts_with(&format!("{NODE_MAJOR}."))))
     };
     if !installed(&prefix) {
-        eprintln!("interop: installing the TypeScript SDK into {}", prefix.display());
+        eprintln!(
+            "interop: installing the TypeScript SDK into {}",
+            prefix.display()
+        );
         std::fs::create_dir_all(&prefix).map_err(|e| e.to_string())?;
         let mut npm = Command::new("npm");
-        npm.args(["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix"])
-            .arg(&prefix);
+        npm.args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            "--prefix",
+        ])
+        .arg(&prefix);
         for (package, version) in &wanted {
             npm.arg(format!("{package}@{version}"));
         }
         if own_node {
             npm.arg(format!("{node_package}@{NODE_MAJOR}"));
         }
-        install_step(&mut npm, "these tests need npm (Debian: apt-get install npm)")?;
+        install_step(
+            &mut npm,
+            "these tests need npm (Debian: apt-get install npm)",
+        )?;
         if !installed(&prefix) {
-            return Err(format!("npm finished, but {} lacks the packages", prefix.display()));
+            return Err(format!(
+                "npm finished, but {} lacks the packages",
+                prefix.display()
+            ));
         }
     }
     let node = if own_node {
-        prefix.join("node_modules").join(node_package).join("bin/node")
+        prefix
+            .join("node_modules")
+            .join(node_package)
+            .join("bin/node")
     } else {
         PathBuf::from("node")
     };

@@ -16,11 +16,11 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// The Python SDK's version on PyPI.
-pub const PYTHON_MCP: &str = "2.3.0";
+pub(crate) const PYTHON_MCP: &str = "2.3.0";
 /// `@modelcontextprotocol/sdk`: the TypeScript SDK's 1.x line.
-pub const TS_SDK_V1: &str = "1.32.2";
+pub(crate) const TS_SDK_V1: &str = "1.32.2";
 /// `@modelcontextprotocol/client`: the TypeScript SDK's 2.x client package.
-pub const TS_CLIENT_V2: &str = "2.4.0";
+pub(crate) const TS_CLIENT_V2: &str = "2.4.0";
 /// The Node major installed from npm when PATH has no Node >= 20.
 const NODE_MAJOR: u32 = 22;
 /// The longest an install may take.
@@ -34,10 +34,10 @@ fn root() -> PathBuf {
 
 /// A child in a process group of its own, killed with its whole group (the
 /// server a stdio client spawned, too) when dropped.
-pub struct Reaped(pub Child);
+pub(crate) struct Reaped(pub(crate) Child);
 
 impl Reaped {
-    pub fn spawn(command: &mut Command) -> std::io::Result<Reaped> {
+    pub(crate) fn spawn(command: &mut Command) -> std::io::Result<Reaped> {
         command.process_group(0).spawn().map(Reaped)
     }
 }
@@ -57,15 +57,15 @@ impl Drop for Reaped {
 }
 
 /// What a bounded run printed.
-pub struct Output {
-    pub status: ExitStatus,
-    pub stdout: String,
-    pub stderr: String,
+pub(crate) struct Output {
+    pub(crate) status: ExitStatus,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 /// Runs `command` with stdin closed, for at most `timeout`; on timeout its
 /// process group is killed and the test fails.
-pub fn run_bounded(command: &mut Command, timeout: Duration) -> Output {
+pub(crate) fn run_bounded(command: &mut Command, timeout: Duration) -> Output {
     let what = format!("{command:?}");
     command
         .stdin(Stdio::null())
@@ -170,7 +170,7 @@ fn install_python() -> Result<PathBuf, String> {
 }
 
 /// The Python of a virtual environment with `mcp` installed.
-pub fn python() -> &'static Path {
+pub(crate) fn python() -> &'static Path {
     static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     match PYTHON.get_or_init(install_python) {
         Ok(path) => path,
@@ -180,9 +180,9 @@ pub fn python() -> &'static Path {
 
 /// The Node to run the TypeScript clients with, and the npm prefix holding them.
 #[derive(Debug)]
-pub struct Node {
-    pub node: PathBuf,
-    pub prefix: PathBuf,
+pub(crate) struct Node {
+    pub(crate) node: PathBuf,
+    pub(crate) prefix: PathBuf,
 }
 
 fn package_version(prefix: &Path, package: &str) -> Option<String> {
@@ -270,7 +270,7 @@ fn install_node() -> Result<Node, String> {
 }
 
 /// Node and the npm prefix with both TypeScript SDK packages installed.
-pub fn node() -> &'static Node {
+pub(crate) fn node() -> &'static Node {
     static NODE: OnceLock<Result<Node, String>> = OnceLock::new();
     match NODE.get_or_init(install_node) {
         Ok(node) => node,

@@ -20,6 +20,7 @@ use std::collections::BTreeSet;
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use install::{Reaped, run_bounded};
@@ -116,9 +117,17 @@ fn run(sdk: Sdk, transport: Transport, revision: &str) -> Value {
         Sdk::TsV1 | Sdk::TsV2 => {
             let node = install::node();
             // ESM resolves packages from the script's folder, so the script
-            // runs from the prefix that holds them.
+            // runs from the prefix that holds them. Tests run at once: each
+            // writes its own copy and renames it into place, so no run reads
+            // a half-written file.
+            static COPIES: AtomicUsize = AtomicUsize::new(0);
             let script = node.prefix.join("interop_client.mjs");
-            std::fs::write(&script, include_str!("interop/interop_client.mjs"))
+            let n = COPIES.fetch_add(1, Ordering::Relaxed);
+            let copy = node
+                .prefix
+                .join(format!("interop_client.mjs.{}.{n}", std::process::id()));
+            std::fs::write(&copy, include_str!("interop/interop_client.mjs"))
+                .and_then(|()| std::fs::rename(&copy, &script))
                 .expect("write the script");
             let mut c = Command::new(&node.node);
             c.current_dir(&node.prefix).arg(script);

@@ -155,8 +155,9 @@ impl ClientSession {
         ClientSession::builder().spawn_with(process).await
     }
 
-    /// Connects to the Streamable HTTP endpoint at `url` with the default
-    /// settings (see [`ClientSessionBuilder::connect_url`]).
+    /// Connects to the MCP endpoint at `url` with the default settings:
+    /// Streamable HTTP, falling back to the legacy HTTP+SSE transport for
+    /// servers that refuse it (see [`ClientSessionBuilder::connect_url`]).
     ///
     /// ```no_run
     /// # #[tokio::main] async fn main() -> mcp_client::Result<()> {

@@ -545,6 +545,7 @@ fn prepare<S>(
         input_responses,
         request_state,
         state_key: config.state_key.clone(),
+        task: None,
     };
     Ok((route, ctx, params))
 }

@@ -134,6 +134,18 @@ impl<S: Send + Sync + 'static> Context<S> {
         ToolError::input_required(requests)
     }
 
+    /// Turns this call into a task now, for a tool registered with
+    /// [`TaskStart::WhenAsked`](crate::TaskStart::WhenAsked): the client gets
+    /// the `CreateTaskResult` and the handler goes on detached. `true` when the
+    /// call runs as a task (also when it did from the start), `false` when it
+    /// is an ordinary call.
+    pub async fn start_task(&self) -> bool {
+        match self.inner.request.task() {
+            Some(task) => task.start().await,
+            None => false,
+        }
+    }
+
     /// The request's id.
     pub fn request_id(&self) -> &RequestId {
         self.inner.request.request_id()

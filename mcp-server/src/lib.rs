@@ -40,6 +40,7 @@ mod registry;
 mod resource;
 mod schema;
 mod server;
+mod tasks;
 mod tool;
 mod uri_template;
 
@@ -48,6 +49,7 @@ pub use error::{Error, Result, ToolError};
 pub use handler::Shape;
 #[cfg(feature = "http")]
 pub use http::{HttpHandler, HttpService};
+pub use mcp_lowlevel::tasks::{TaskConfig, TaskStart, TaskSupport};
 pub use output::{Audio, Image, IntoToolResult, Json};
 pub use prompt::{IntoPromptResult, PromptDef, PromptHandler};
 pub use resource::{Contents, IntoContents, ResourceDef, ResourceHandler, ResourceTemplateDef};

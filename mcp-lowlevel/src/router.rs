@@ -505,7 +505,9 @@ fn prepare<S>(
             )
         })?;
 
-    let (input_responses, request_state) = if version.is_stateless() {
+    // `tasks/update` carries a task's input responses, not this request's: the
+    // task engine checks them (and ignores keys the task did not ask for).
+    let (input_responses, request_state) = if version.is_stateless() && method != "tasks/update" {
         let responses = match head.input_responses {
             None => None,
             Some(v) => Some(serde_json::from_value(v).map_err(|e| {

@@ -415,25 +415,26 @@ impl Tasks {
         cursor: Option<&str>,
     ) -> Result<JsonObject, HandlerError> {
         let owner = owner_of(ctx);
-        let (page, next) = self
+        let page = self
             .inner
             .store
             .list(owner.as_deref(), cursor, self.inner.config.page_size)
             .await
             .map_err(|e| match e {
-                TaskStoreError::Backend(m) if m == "unknown cursor" => {
+                TaskStoreError::InvalidCursor => {
                     HandlerError::invalid_params(format!("Invalid cursor: {cursor:?}"))
                 }
                 e => store_error(e),
             })?;
         let poll = self.inner.config.poll_interval;
         let tasks: Vec<Value> = page
+            .tasks
             .iter()
             .map(|r| Value::Object(wire::task_fields(r, poll)))
             .collect();
         let mut map = JsonObject::new();
         map.insert("tasks".into(), Value::Array(tasks));
-        if let Some(next) = next {
+        if let Some(next) = page.next_cursor {
             map.insert("nextCursor".into(), next.into());
         }
         Ok(map)

@@ -74,9 +74,21 @@ pub enum TaskStoreError {
     /// A task with that id exists already.
     #[error("a task with id `{0}` exists already")]
     Duplicate(String),
+    /// The `tasks/list` cursor names no task of the store.
+    #[error("invalid cursor")]
+    InvalidCursor,
     /// The backing storage failed.
     #[error("the task store failed: {0}")]
     Backend(String),
+}
+
+/// One page of [`TaskStore::list`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TaskPage {
+    /// The tasks, oldest first.
+    pub tasks: Vec<TaskRecord>,
+    /// The cursor of the next page, if there is one.
+    pub next_cursor: Option<String>,
 }
 
 /// A change applied to one stored task, atomically with respect to other changes.
@@ -110,7 +122,7 @@ pub trait TaskStore: Send + Sync + 'static {
         owner: Option<&str>,
         cursor: Option<&str>,
         limit: usize,
-    ) -> BoxFuture<'_, Result<(Vec<TaskRecord>, Option<String>), TaskStoreError>>;
+    ) -> BoxFuture<'_, Result<TaskPage, TaskStoreError>>;
 
     /// Removes the tasks whose TTL ran out at `now`; returns their ids.
     fn evict_expired(&self, now: SystemTime) -> BoxFuture<'_, Vec<String>>;
@@ -226,12 +238,12 @@ impl TaskStore for InMemoryTaskStore {
         owner: Option<&str>,
         cursor: Option<&str>,
         limit: usize,
-    ) -> BoxFuture<'_, Result<(Vec<TaskRecord>, Option<String>), TaskStoreError>> {
+    ) -> BoxFuture<'_, Result<TaskPage, TaskStoreError>> {
         let now = SystemTime::now();
         let inner = self.lock();
         let after = cursor.and_then(|c| inner.tasks.get(c)).map(|(seq, _)| *seq);
         let outcome = match (cursor, after) {
-            (Some(_), None) => Err(TaskStoreError::Backend("unknown cursor".to_owned())),
+            (Some(_), None) => Err(TaskStoreError::InvalidCursor),
             _ => {
                 let mut tasks: Vec<&(u64, TaskRecord)> = inner
                     .tasks
@@ -251,7 +263,10 @@ impl TaskStore for InMemoryTaskStore {
                     .map(|(_, r)| r.clone())
                     .collect();
                 let next = more.then(|| page.last().map(|r| r.id.clone())).flatten();
-                Ok((page, next))
+                Ok(TaskPage {
+                    tasks: page,
+                    next_cursor: next,
+                })
             }
         };
         Box::pin(ready(outcome))
@@ -329,17 +344,19 @@ mod tests {
             .create(record("other", Duration::from_secs(60)))
             .await
             .unwrap();
-        let (page, next) = store.list(Some("me"), None, 2).await.unwrap();
+        let page = store.list(Some("me"), None, 2).await.unwrap();
+        let ids: Vec<&str> = page.tasks.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        let page = store
+            .list(Some("me"), page.next_cursor.as_deref(), 2)
+            .await
+            .unwrap();
+        let ids: Vec<&str> = page.tasks.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["c"]);
+        assert_eq!(page.next_cursor, None);
         assert_eq!(
-            page.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
-            ["a", "b"]
+            store.list(Some("me"), Some("nope"), 2).await,
+            Err(TaskStoreError::InvalidCursor)
         );
-        let (page, next) = store.list(Some("me"), next.as_deref(), 2).await.unwrap();
-        assert_eq!(
-            page.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
-            ["c"]
-        );
-        assert_eq!(next, None);
-        assert!(store.list(Some("me"), Some("nope"), 2).await.is_err());
     }
 }

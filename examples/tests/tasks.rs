@@ -94,9 +94,15 @@ fn question(message: &str) -> mcp_server::types::InputRequest {
 
 /// The client side answering a session-era server's elicitation.
 fn client_router() -> Router<()> {
-    Router::new().request::<mcp_server::types::ElicitRequest, _, _>(|_ctx, _params| async move {
-        Ok(serde_json::from_value(json!({"action": "accept", "content": {"v": "yes"}})).unwrap())
-    })
+    Router::new().request::<mcp_server::types::ElicitRequest, _, _>(
+        |ctx: mcp_lowlevel::RequestContext<()>, _params| async move {
+            // Slow enough for the test to see the task wait on the answer.
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let tagged = ctx.meta().get(meta::RELATED_TASK).is_some();
+            let v = if tagged { "yes" } else { "untagged" };
+            Ok(serde_json::from_value(json!({"action": "accept", "content": {"v": v}})).unwrap())
+        },
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -545,16 +551,18 @@ async fn session_era_lifecycle() {
             "a failed task's result is its error"
         );
 
-        // The handler's requests to the client work from a task.
+        // The handler's requests to the client work from a task, tagged with
+        // the task (related-task `_meta`), which is `input_required` meanwhile.
         let asking = c
             .ok(
                 "tools/call",
                 json!({"name": "elicit_in_task", "arguments": {}, "task": {}}),
             )
             .await;
-        let answer = c
-            .ok("tasks/result", json!({"taskId": asking["task"]["taskId"]}))
-            .await;
+        let asking_id = asking["task"]["taskId"].as_str().unwrap();
+        let waiting = c.wait(asking_id, "input_required").await;
+        assert_eq!(waiting["status"], "input_required", "waiting on the client");
+        let answer = c.ok("tasks/result", json!({"taskId": asking_id})).await;
         assert_eq!(answer["content"][0]["text"], r#"answered "yes""#);
 
         let e = c

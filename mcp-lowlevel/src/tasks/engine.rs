@@ -72,6 +72,7 @@ pub struct TaskScope {
     id: String,
     started: AtomicBool,
     first: Mutex<Option<oneshot::Sender<First>>>,
+    engine: std::sync::Weak<Engine>,
 }
 
 enum First {
@@ -117,6 +118,20 @@ impl TaskScope {
         let started = acked.await.unwrap_or(false);
         self.started.store(started, Ordering::Release);
         started
+    }
+
+    /// Runs `wait` with the task marked `input_required`: for a session-era
+    /// handler waiting on the client's answer to one of its requests.
+    pub async fn waiting_for_input<F: std::future::Future>(&self, wait: F) -> F::Output {
+        let engine = self.is_started().then(|| self.engine.upgrade()).flatten();
+        if let Some(engine) = &engine {
+            engine.set_status(&self.id, TaskStatus::InputRequired).await;
+        }
+        let output = wait.await;
+        if let Some(engine) = &engine {
+            engine.set_status(&self.id, TaskStatus::Working).await;
+        }
+        output
     }
 
     fn finish(&self, outcome: Result<Value, HandlerError>) {
@@ -192,6 +207,7 @@ impl Tasks {
             id: record.id.clone(),
             started: AtomicBool::new(start == TaskStart::Immediately),
             first: Mutex::new((start == TaskStart::WhenAsked).then_some(first_tx)),
+            engine: Arc::downgrade(&engine),
         });
         let live = Live {
             cancel: CancellationToken::new(),
@@ -501,6 +517,25 @@ impl Engine {
             live.settled.notify_waiters();
         }
         updated
+    }
+
+    /// Sets a live task's status (`working` / `input_required`).
+    async fn set_status(&self, id: &str, status: TaskStatus) {
+        let outcome = self
+            .store
+            .update(
+                id,
+                Box::new(move |r| {
+                    if !r.is_terminal() && r.status != status {
+                        r.status = status;
+                        r.last_updated_at = SystemTime::now();
+                    }
+                }),
+            )
+            .await;
+        if let Err(e) = outcome {
+            tracing::warn!(task = id, error = %e, "could not record a task's status");
+        }
     }
 
     async fn park(&self, id: &str, requests: JsonObject) -> bool {

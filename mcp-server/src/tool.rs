@@ -134,7 +134,7 @@ impl ToolDef {
     /// Whether the tool runs as a task (`execution.taskSupport`): `Optional`
     /// when the client may ask for one, `Required` when it must
     /// (`Forbidden`, the default, never). The handler stays the same function;
-    /// see the `tasks` table in the crate docs for when a call becomes a task.
+    /// the crate docs say when a call becomes a task.
     pub fn task_support(mut self, support: crate::TaskSupport) -> Self {
         self.task.support = support;
         self

@@ -13,8 +13,8 @@ use mcp_server::types::{
     JsonObject, PromptMessage, Role,
 };
 use mcp_server::{
-    Context, McpServer, PromptDef, ResourceDef, ResourceTemplateDef, ServerHandle, ToolDef,
-    ToolError,
+    Context, McpServer, PromptDef, ResourceDef, ResourceTemplateDef, ServerHandle, TaskStart,
+    TaskSupport, ToolDef, ToolError,
 };
 use serde_json::{Value, json};
 
@@ -311,6 +311,131 @@ fn mrtr_tools(server: McpServer) -> McpServer {
         })
 }
 
+/// `name`: whom to greet.
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+struct GreetArgs {
+    /// The name.
+    name: String,
+}
+
+/// How long `slow_compute` works.
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+struct ComputeArgs {
+    /// Seconds to work (0 answers at once).
+    seconds: f64,
+    /// A label echoed in the result.
+    #[serde(default)]
+    label: Option<String>,
+}
+
+/// `filename`: the file `confirm_delete` asks about.
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+struct DeleteArgs {
+    /// The file.
+    filename: String,
+}
+
+fn confirm(message: String) -> InputRequest {
+    input(
+        "elicitation/create",
+        json!({"message": message, "requestedSchema": {"type": "object", "properties": {"confirm": {"type": "boolean"}}, "required": ["confirm"]}}),
+    )
+}
+
+/// The fixtures of the tasks extension scenarios (`tasks-*`).
+fn task_tools(server: McpServer) -> McpServer {
+    server
+        .tool(
+            ToolDef::new("greet").description("Greets synchronously"),
+            |a: GreetArgs| format!("Hello, {}!", a.name),
+        )
+        .tool(
+            ToolDef::new("slow_compute")
+                .description(
+                    "Works for `seconds` seconds, as a task when the client supports tasks",
+                )
+                .task_support(TaskSupport::Optional),
+            |a: ComputeArgs| async move {
+                let seconds = a.seconds.clamp(0.0, 3600.0);
+                tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
+                format!(
+                    "Computed {} in {seconds} s",
+                    a.label.as_deref().unwrap_or("result")
+                )
+            },
+        )
+        .tool(
+            ToolDef::new("failing_job")
+                .description("Fails after a second (a tool error)")
+                .task_support(TaskSupport::Required),
+            || async {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                Err::<String, _>(ToolError::msg("failing_job failed, as it always does"))
+            },
+        )
+        .tool(
+            ToolDef::new("protocol_error_job")
+                .description("Ends in a protocol error")
+                .task_support(TaskSupport::Optional),
+            || async {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                Err::<String, _>(ToolError::protocol(ErrorObject::new(
+                    ErrorCode::INTERNAL_ERROR,
+                    "protocol_error_job hit an internal error",
+                )))
+            },
+        )
+        .tool(
+            ToolDef::new("confirm_delete")
+                .description("Asks before deleting a file")
+                .task_support(TaskSupport::Optional),
+            |ctx: Context, a: DeleteArgs| match ctx.input_response("confirm") {
+                Some(answer)
+                    if answer["action"] == "accept" && answer["content"]["confirm"] == true =>
+                {
+                    Ok(text(format!("Deleted {}", a.filename)))
+                }
+                Some(_) => Ok(text(format!("Kept {}", a.filename))),
+                None => Err(ctx.input_required(vec![(
+                    "confirm".into(),
+                    confirm(format!("Delete {}?", a.filename)),
+                )])),
+            },
+        )
+        .tool(
+            ToolDef::new("multi_input")
+                .description("Asks two questions at once")
+                .task_support(TaskSupport::Optional),
+            |ctx: Context| match (ctx.input_response("name"), ctx.input_response("confirm")) {
+                (Some(name), Some(confirmed)) => Ok(text(format!(
+                    "name={}, confirm={}",
+                    name["content"]["name"], confirmed["content"]["confirm"]
+                ))),
+                _ => Err(ctx.input_required(vec![
+                    ("name".into(), elicit_name()),
+                    ("confirm".into(), confirm("Proceed?".into())),
+                ])),
+            },
+        )
+        .tool(
+            ToolDef::new("test_tool_with_task")
+                .description("Asks for a name, then finishes as a task")
+                .task_support(TaskSupport::Required)
+                .task_start(TaskStart::WhenAsked),
+            |ctx: Context| async move {
+                let Some(name) = ctx
+                    .input_response("user_name")
+                    .and_then(|a| accepted(&a, "name"))
+                else {
+                    return Err(ctx.input_required(vec![("user_name".into(), elicit_name())]));
+                };
+                ctx.start_task().await;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                Ok(text(format!("Hello, {name}! (finished as a task)")))
+            },
+        )
+}
+
 fn object(value: Value) -> JsonObject {
     match value {
         Value::Object(map) => map,
@@ -401,7 +526,7 @@ fn resources_and_prompts(server: McpServer) -> McpServer {
 fn server() -> McpServer {
     let server = McpServer::new("mcp-rs-everything-server").version(env!("CARGO_PKG_VERSION"));
     let handle = server.handle();
-    resources_and_prompts(mrtr_tools(tools(server, handle)))
+    resources_and_prompts(task_tools(mrtr_tools(tools(server, handle))))
 }
 
 #[tokio::main]

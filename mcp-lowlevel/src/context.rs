@@ -33,6 +33,7 @@ pub struct RequestContext<S> {
     pub(crate) input_responses: Option<InputResponses>,
     pub(crate) request_state: Option<String>,
     pub(crate) state_key: Arc<StateKey>,
+    pub(crate) task: Option<Arc<crate::tasks::TaskScope>>,
 }
 
 impl<S> Clone for RequestContext<S> {
@@ -52,6 +53,7 @@ impl<S> Clone for RequestContext<S> {
             input_responses: self.input_responses.clone(),
             request_state: self.request_state.clone(),
             state_key: self.state_key.clone(),
+            task: self.task.clone(),
         }
     }
 }
@@ -171,6 +173,11 @@ impl<S> RequestContext<S> {
         params.total = total;
         params.message = message;
         self.peer.notify::<ProgressNotification>(params).await
+    }
+
+    /// The task this request runs as (or may become), when it is task-augmented.
+    pub fn task(&self) -> Option<&crate::tasks::TaskScope> {
+        self.task.as_deref()
     }
 
     /// The `inputResponses` of a 2026-07-28 retry.

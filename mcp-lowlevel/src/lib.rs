@@ -26,6 +26,7 @@
 //! | [`Peer`] | sends requests and notifications to the other side |
 //! | [`RequestContext`] | what a handler knows: id, `_meta`, version, client, peer, state |
 //! | [`memory`] | an in-memory client/server pair for tests |
+//! | [`tasks`] | server-side tasks: the engine, its store, both eras' wire shapes |
 
 mod connection;
 mod context;
@@ -38,6 +39,7 @@ mod router;
 mod server;
 mod service;
 mod session;
+pub mod tasks;
 
 pub use connection::{Connection, ConnectionConfig, serve};
 pub use context::{NotificationContext, RequestContext};

@@ -505,7 +505,9 @@ fn prepare<S>(
             )
         })?;
 
-    let (input_responses, request_state) = if version.is_stateless() {
+    // `tasks/update` carries a task's input responses, not this request's: the
+    // task engine checks them (and ignores keys the task did not ask for).
+    let (input_responses, request_state) = if version.is_stateless() && method != "tasks/update" {
         let responses = match head.input_responses {
             None => None,
             Some(v) => Some(serde_json::from_value(v).map_err(|e| {
@@ -545,6 +547,7 @@ fn prepare<S>(
         input_responses,
         request_state,
         state_key: config.state_key.clone(),
+        task: None,
     };
     Ok((route, ctx, params))
 }

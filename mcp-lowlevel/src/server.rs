@@ -67,6 +67,7 @@ pub struct Server<S = ()> {
     cache_hints: Vec<(&'static str, CacheHint)>,
     connection: ConnectionConfig,
     notifier: Notifier,
+    tasks: Option<crate::tasks::Tasks>,
 }
 
 impl<S> std::fmt::Debug for Server<S> {
@@ -106,6 +107,7 @@ impl<S: Send + Sync + 'static> Server<S> {
             cache_hints: default_cache_hints(),
             connection: ConnectionConfig::default(),
             notifier: Notifier::new(),
+            tasks: None,
         }
     }
 
@@ -197,6 +199,14 @@ impl<S: Send + Sync + 'static> Server<S> {
         self.notifier.clone()
     }
 
+    /// Serves the task methods from `tasks` and declares task support
+    /// (`capabilities.tasks` for 2025-11-25, the `io.modelcontextprotocol/tasks`
+    /// extension for 2026-07-28). Handlers create tasks with [`Tasks::run`](crate::tasks::Tasks::run).
+    pub fn tasks(mut self, tasks: crate::tasks::Tasks) -> Self {
+        self.tasks = Some(tasks);
+        self
+    }
+
     /// Uses `notifier` (created elsewhere, e.g. by a higher-level server) for
     /// change notifications.
     pub fn notifier_handle(mut self, notifier: Notifier) -> Self {
@@ -206,14 +216,23 @@ impl<S: Send + Sync + 'static> Server<S> {
 
     /// The capabilities this server advertises, derived from its handlers.
     pub fn capabilities(&self) -> ServerCapabilities {
-        derive_capabilities(&self.router, self.list_changed, &self.extra_capabilities)
+        derive_capabilities(
+            &self.router,
+            self.list_changed,
+            &self.extra_capabilities,
+            self.tasks.is_some(),
+        )
     }
 
     /// Runs the lifespan setup and returns the running server.
     pub async fn start(self) -> Result<RunningServer<S>, BoxError> {
         let state = Arc::new((self.setup)().await?);
-        let capabilities =
-            derive_capabilities(&self.router, self.list_changed, &self.extra_capabilities);
+        let capabilities = derive_capabilities(
+            &self.router,
+            self.list_changed,
+            &self.extra_capabilities,
+            self.tasks.is_some(),
+        );
         let shared = Arc::new(Shared {
             info: self.info.clone(),
             instructions: self.instructions,
@@ -222,7 +241,10 @@ impl<S: Send + Sync + 'static> Server<S> {
             notifier: self.notifier.clone(),
             list_changed: self.list_changed,
         });
-        let router = builtins(self.router, shared.clone());
+        let mut router = builtins(self.router, shared.clone());
+        if let Some(tasks) = self.tasks {
+            router = crate::tasks::routes(router, tasks);
+        }
         let mut result_meta = Meta::new();
         result_meta.insert_as(meta::SERVER_INFO, &self.info);
         let config = RouterConfig {
@@ -349,6 +371,7 @@ fn derive_capabilities<S: Send + Sync + 'static>(
     router: &Router<S>,
     list_changed: ListChanged,
     extra: &ServerCapabilities,
+    tasks: bool,
 ) -> ServerCapabilities {
     let flag = |on: bool| on.then_some(true);
     let mut caps: ServerCapabilities = serde_json::from_value(json!({
@@ -378,6 +401,18 @@ fn derive_capabilities<S: Send + Sync + 'static>(
     }
     caps.experimental = extra.experimental.clone();
     caps.extensions = extra.extensions.clone();
+    if tasks {
+        caps.tasks = serde_json::from_value(json!({
+            "list": {},
+            "cancel": {},
+            "requests": { "tools": { "call": {} } },
+        }))
+        .ok();
+        caps.extensions
+            .get_or_insert_with(Default::default)
+            .entry(crate::tasks::EXTENSION_ID.to_owned())
+            .or_default();
+    }
     strip_nulls(caps)
 }
 

@@ -23,6 +23,7 @@ pub struct Session {
     log_level: AtomicU8,
     subscriptions: Mutex<HashSet<String>>,
     initialized_signal: tokio_util::sync::CancellationToken,
+    task_owner: OnceLock<String>,
 }
 
 /// What the client said about itself in `initialize`.
@@ -40,6 +41,12 @@ impl Session {
     /// A fresh session with nothing negotiated.
     pub fn new() -> Self {
         Session::default()
+    }
+
+    /// An unguessable id of this session, naming the owner of the tasks it creates.
+    pub fn task_owner(&self) -> &str {
+        self.task_owner
+            .get_or_init(|| crate::StateKey::random().seal(&serde_json::Value::Null))
     }
 
     /// The negotiated revision, once `initialize` has been answered.

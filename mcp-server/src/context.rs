@@ -134,6 +134,18 @@ impl<S: Send + Sync + 'static> Context<S> {
         ToolError::input_required(requests)
     }
 
+    /// Turns this call into a task now, for a tool registered with
+    /// [`TaskStart::WhenAsked`](crate::TaskStart::WhenAsked): the client gets
+    /// the `CreateTaskResult` and the handler goes on detached. `true` when the
+    /// call runs as a task (also when it did from the start), `false` when it
+    /// is an ordinary call.
+    pub async fn start_task(&self) -> bool {
+        match self.inner.request.task() {
+            Some(task) => task.start().await,
+            None => false,
+        }
+    }
+
     /// The request's id.
     pub fn request_id(&self) -> &RequestId {
         self.inner.request.request_id()
@@ -360,14 +372,18 @@ impl<S: Send + Sync + 'static> Context<S> {
             });
         }
         if !version.is_stateless() {
+            let mut params = params;
+            let task = self.inner.request.task().filter(|t| t.is_started());
+            if let Some(task) = task {
+                params["_meta"][mcp_types::meta::RELATED_TASK] = json!({ "taskId": task.id() });
+            }
             let params: M::Params = serde_json::from_value(params).map_err(ToolError::msg)?;
-            return self
-                .inner
-                .request
-                .peer()
-                .request::<M>(params)
-                .await
-                .map_err(|e| ToolError::msg(format!("{} failed: {e}", M::METHOD)));
+            let request = self.inner.request.peer().request::<M>(params);
+            let answer = match task {
+                Some(task) => task.waiting_for_input(request).await,
+                None => request.await,
+            };
+            return answer.map_err(|e| ToolError::msg(format!("{} failed: {e}", M::METHOD)));
         }
         let (key, answer) = {
             let mut inputs = lock(&self.inner.inputs);

@@ -25,6 +25,17 @@
 //! progress, read resources, ask the user ([`Context::elicit`]), sample the
 //! client's model or list its roots — the same code in both protocol eras.
 //!
+//! A tool runs as a task when registered with [`ToolDef::task_support`]; its
+//! handler stays the same function:
+//!
+//! | revision | a call becomes a task when | `TaskSupport::Required` without it |
+//! | --- | --- | --- |
+//! | 2026-07-28 | the request's client capabilities declare `io.modelcontextprotocol/tasks` | `-32021`, naming the extension |
+//! | 2025-11-25 | the request has `params.task` (on a `Forbidden` tool: `-32601`) | `-32601` |
+//! | older | never (those revisions have no tasks) | the call runs as an ordinary one |
+//!
+//! [`McpServer::tasks`] sets the engine's limits ([`TaskConfig`]).
+//!
 //! | feature | what it adds |
 //! | --- | --- |
 //! | `http` | `serve_http` and `http_service` (Streamable HTTP, both eras) |
@@ -40,6 +51,7 @@ mod registry;
 mod resource;
 mod schema;
 mod server;
+mod tasks;
 mod tool;
 mod uri_template;
 
@@ -48,6 +60,7 @@ pub use error::{Error, Result, ToolError};
 pub use handler::Shape;
 #[cfg(feature = "http")]
 pub use http::{HttpHandler, HttpService};
+pub use mcp_lowlevel::tasks::{TaskConfig, TaskStart, TaskSupport};
 pub use output::{Audio, Image, IntoToolResult, Json};
 pub use prompt::{IntoPromptResult, PromptDef, PromptHandler};
 pub use resource::{Contents, IntoContents, ResourceDef, ResourceHandler, ResourceTemplateDef};

@@ -41,6 +41,7 @@ pub(crate) struct ToolEntry<S> {
     pub(crate) tool: Tool,
     pub(crate) enabled: AtomicBool,
     pub(crate) call: ErasedTool<S>,
+    pub(crate) task: crate::tasks::TaskMode,
 }
 
 pub(crate) struct ResourceEntry<S> {
@@ -141,6 +142,10 @@ pub(crate) struct Core<S> {
     pub(crate) completion: ArcSwap<Option<ErasedCompletion<S>>>,
     pub(crate) notifier: Notifier,
     pub(crate) page_size: Option<usize>,
+    /// The task engine `tools/call` uses for tools that run as tasks.
+    pub(crate) tasks: ArcSwap<mcp_lowlevel::tasks::Tasks>,
+    /// Whether the task methods are served even without a task tool.
+    pub(crate) tasks_enabled: AtomicBool,
 }
 
 impl<S: Send + Sync + 'static> Core<S> {
@@ -153,6 +158,8 @@ impl<S: Send + Sync + 'static> Core<S> {
             completion: ArcSwap::from_pointee(None),
             notifier: Notifier::new(),
             page_size,
+            tasks: ArcSwap::from_pointee(mcp_lowlevel::tasks::Tasks::new(Default::default())),
+            tasks_enabled: AtomicBool::new(false),
         }
     }
 
@@ -203,6 +210,26 @@ impl<S: Send + Sync + 'static> Core<S> {
         let end = (start + size).min(items.len());
         let next = (end < items.len()).then(|| end.to_string());
         Ok((items[start..end].to_vec(), next))
+    }
+
+    /// The task mode of the enabled tool `name`, if there is one.
+    pub(crate) fn tool_task_mode(&self, name: &str) -> Option<crate::tasks::TaskMode> {
+        self.tools
+            .load()
+            .get(name)
+            .filter(|e| e.enabled.load(Ordering::Acquire))
+            .map(|e| e.task)
+    }
+
+    /// Whether the server serves the task methods: some tool runs as a task,
+    /// or tasks were configured explicitly.
+    pub(crate) fn serves_tasks(&self) -> bool {
+        self.tasks_enabled.load(Ordering::Acquire)
+            || self
+                .tools
+                .load()
+                .iter()
+                .any(|t| t.task.support != mcp_lowlevel::tasks::TaskSupport::Forbidden)
     }
 
     /// Serves `tools/call`.

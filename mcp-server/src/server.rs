@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures::future::BoxFuture;
+use mcp_lowlevel::tasks::{TaskAugmented, TaskConfig, Tasks};
 use mcp_lowlevel::{BoxError, ChangeEvent, HandlerError, ListChanged, RequestContext, Server};
 use mcp_types::{
     CallToolRequest, CompleteRequest, CompleteResult, GetPromptRequest, Icon, Implementation,
@@ -155,6 +156,15 @@ impl<S: Send + Sync + 'static> McpServer<S> {
         self
     }
 
+    /// Configures the task engine (limits, TTLs) and serves the task methods
+    /// even when no tool runs as a task. Tools opt into tasks with
+    /// [`ToolDef::task_support`]; the task methods are served whenever one does.
+    pub fn tasks(self, config: TaskConfig) -> Self {
+        self.core.tasks.store(Arc::new(Tasks::new(config)));
+        self.core.tasks_enabled.store(true, Ordering::Release);
+        self
+    }
+
     /// Adds a tool; see [`ToolHandler`] for the handler shapes.
     pub fn tool<M, H>(self, def: impl Into<ToolDef>, handler: H) -> Self
     where
@@ -255,10 +265,15 @@ impl<S: Send + Sync + 'static> McpServer<S> {
                 }
             });
         let c = core.clone();
-        server = server.request::<CallToolRequest, _, _>(move |ctx: RequestContext<S>, params| {
-            let c = c.clone();
-            async move { c.call_tool(ctx, &params.name, params.arguments).await }
-        });
+        if core.serves_tasks() {
+            server = server.tasks(core.tasks.load_full().as_ref().clone());
+        }
+        server = server.request::<TaskAugmented<CallToolRequest>, _, _>(
+            move |ctx: RequestContext<S>, params| {
+                let c = c.clone();
+                crate::tasks::call_tool(c, ctx, params)
+            },
+        );
         let c = core.clone();
         server =
             server.request::<ListResourcesRequest, _, _>(move |_ctx: RequestContext<S>, params| {
@@ -397,12 +412,14 @@ impl<S: Send + Sync + 'static> ServerHandle<S> {
     pub fn add_tool<M, H: ToolHandler<S, M>>(&self, def: impl Into<ToolDef>, handler: H) {
         let def = def.into();
         let name = def.name.clone();
+        let task = def.task;
         let tool = def.into_tool::<H::Args, H::Output>();
         let call = erase::<S, M, H>(&name, handler);
         let entry = Arc::new(std::sync::Mutex::new(Some(ToolEntry {
             tool,
             enabled: AtomicBool::new(true),
             call,
+            task,
         })));
         self.core
             .update(&self.core.tools, ChangeEvent::ToolsListChanged, |t| {

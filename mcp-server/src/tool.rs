@@ -48,6 +48,7 @@ pub struct ToolDef {
     pub(crate) meta: Option<Meta>,
     pub(crate) input_schema: Option<JsonObject>,
     pub(crate) output_schema: Option<JsonObject>,
+    pub(crate) task: crate::tasks::TaskMode,
 }
 
 impl ToolDef {
@@ -130,6 +131,23 @@ impl ToolDef {
         self
     }
 
+    /// Whether the tool runs as a task (`execution.taskSupport`): `Optional`
+    /// when the client may ask for one, `Required` when it must
+    /// (`Forbidden`, the default, never). The handler stays the same function;
+    /// the crate docs say when a call becomes a task.
+    pub fn task_support(mut self, support: crate::TaskSupport) -> Self {
+        self.task.support = support;
+        self
+    }
+
+    /// When a call that runs as a task becomes one: at once (the default), or
+    /// only when its handler calls [`Context::start_task`] — so it may first
+    /// ask for input the Multi Round-Trip way, before any task exists.
+    pub fn task_start(mut self, start: crate::TaskStart) -> Self {
+        self.task.start = start;
+        self
+    }
+
     /// The wire definition for a handler with arguments `A` and output `R`.
     pub(crate) fn into_tool<A: JsonSchema, R: IntoToolResult>(self) -> Tool {
         let mut input = self.input_schema.unwrap_or_else(input_schema_for::<A>);
@@ -162,6 +180,12 @@ impl ToolDef {
             "_meta",
             self.meta.and_then(|m| serde_json::to_value(m).ok()),
         );
+        if self.task.support != crate::TaskSupport::Forbidden {
+            put(
+                "execution",
+                Some(serde_json::json!({ "taskSupport": self.task.support.as_str() })),
+            );
+        }
         serde_json::from_value(value).expect("a tool definition built from valid parts")
     }
 }

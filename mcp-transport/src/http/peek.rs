@@ -20,6 +20,8 @@ pub(crate) struct Peek<'a> {
     pub(crate) name: Option<Cow<'a, str>>,
     /// `params.uri`, when a string.
     pub(crate) uri: Option<Cow<'a, str>>,
+    /// `params.taskId`, when a string (the `tasks/*` methods).
+    pub(crate) task_id: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
@@ -30,6 +32,8 @@ struct RawParams<'a> {
     name: Option<&'a RawValue>,
     #[serde(borrow, default)]
     uri: Option<&'a RawValue>,
+    #[serde(rename = "taskId", borrow, default)]
+    task_id: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -75,6 +79,7 @@ impl<'a> Peek<'a> {
             protocol_version: string(version),
             name: string(raw.name),
             uri: string(raw.uri),
+            task_id: string(raw.task_id),
         }
     }
 }
@@ -104,6 +109,13 @@ mod tests {
         assert!(has);
         assert_eq!(name.as_deref(), Some("a\"b"));
         assert_eq!(uri.as_deref(), Some("file:///x"));
+    }
+
+    #[test]
+    fn reads_the_task_id() {
+        let text = r#"{"jsonrpc":"2.0","id":1,"method":"tasks/get","params":{"taskId":"t-1"}}"#;
+        let m = JsonRpcMessage::from_slice(text.as_bytes()).unwrap();
+        assert_eq!(Peek::of(&m).task_id.as_deref(), Some("t-1"));
     }
 
     #[test]

@@ -89,6 +89,8 @@ fn validate(
     let expected = match request.method.as_str() {
         "tools/call" | "prompts/get" => peek.name.as_deref(),
         "resources/read" => peek.uri.as_deref(),
+        // The tasks extension (SEP-2663) routes its methods by task id.
+        "tasks/get" | "tasks/update" | "tasks/cancel" => peek.task_id.as_deref(),
         _ => None,
     };
     if let Some(expected) = expected {

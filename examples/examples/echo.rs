@@ -19,6 +19,6 @@ async fn main() -> mcp_server::Result<()> {
         .prompt("echo", |m: Message| {
             format!("Please process this message: {}", m.message)
         })
-        .serve_stdio()
+        .run()
         .await
 }

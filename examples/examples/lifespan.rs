@@ -59,6 +59,6 @@ async fn main() -> mcp_server::Result<()> {
             ctx.state().rows.lock().unwrap().insert(key, value);
             "stored"
         })
-        .serve_stdio()
+        .run()
         .await
 }

@@ -34,6 +34,6 @@ async fn main() -> mcp_server::Result<()> {
                 format!("Processed {} files", files.len())
             },
         )
-        .serve_stdio()
+        .run()
         .await
 }

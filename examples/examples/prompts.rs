@@ -30,6 +30,6 @@ async fn main() -> mcp_server::Result<()> {
                 assistant("I'll help debug that. What have you tried so far?"),
             ]
         })
-        .serve_stdio()
+        .run()
         .await
 }

@@ -1,5 +1,5 @@
 //! The quickstart server of the README: an `add` tool and a greeting resource
-//! template, served on stdio.
+//! template, served on stdio (or Streamable HTTP with `--port N`).
 
 use mcp_server::McpServer;
 
@@ -17,6 +17,6 @@ async fn main() -> mcp_server::Result<()> {
         .resource_template("greeting://{name}", |name: String| {
             format!("Hello, {name}!")
         })
-        .serve_stdio()
+        .run()
         .await
 }

@@ -26,6 +26,6 @@ async fn main() -> mcp_server::Result<()> {
                 serde_json::json!({ "id": user_id, "name": format!("User {user_id}") }).to_string()
             },
         )
-        .serve_stdio()
+        .run()
         .await
 }

@@ -99,7 +99,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ToolDef::new("query").read_only(true),
             |ctx: Context<Db>, Query { sql }: Query| query(ctx.state(), &sql),
         )
-        .serve_stdio()
+        .run()
         .await?;
     Ok(())
 }

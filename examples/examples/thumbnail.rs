@@ -24,6 +24,6 @@ fn thumbnail(Thumbnail { path }: Thumbnail) -> Result<Image, String> {
 async fn main() -> mcp_server::Result<()> {
     McpServer::new("Image Example")
         .tool(ToolDef::new("create_thumbnail").read_only(true), thumbnail)
-        .serve_stdio()
+        .run()
         .await
 }

@@ -1,7 +1,8 @@
 //! The README's tools: a plain function (`calculate_bmi`) and an async tool
-//! that calls an HTTP API (`fetch_weather`), served on stdio.
+//! that calls an HTTP API (`fetch_weather`), served on stdio (or Streamable
+//! HTTP with `--port N`).
 //!
-//! `tools [--weather-url URL]` takes the weather API's base URL (default
+//! `tools [--weather-url URL] [--port N]` takes the weather API's base URL (default
 //! `http://127.0.0.1:8080/weather`); `fetch_weather` GETs `<URL>/<city>`.
 //! The example's HTTP client speaks plain `http://` only: it reuses the
 //! hyper client the SDK already builds on and adds no TLS stack.
@@ -78,12 +79,19 @@ async fn main() -> mcp_server::Result<()> {
     let mut args = std::env::args().skip(1);
     let mut base = "http://127.0.0.1:8080/weather".to_owned();
     while let Some(arg) = args.next() {
-        match (arg.as_str(), args.next()) {
-            ("--weather-url", Some(url)) => base = url.trim_end_matches('/').to_owned(),
-            _ => {
-                eprintln!("usage: tools [--weather-url URL]");
-                std::process::exit(2);
+        match arg.as_str() {
+            "--weather-url" => match args.next() {
+                Some(url) => base = url.trim_end_matches('/').to_owned(),
+                None => {
+                    eprintln!("usage: tools [--weather-url URL] [--port N]");
+                    std::process::exit(2);
+                }
+            },
+            // The transport's own flags, read by `run`.
+            "--port" | "--host" => {
+                args.next();
             }
+            _ => {}
         }
     }
     let http: HttpClient = Client::builder(TokioExecutor::new()).build_http();
@@ -97,6 +105,6 @@ async fn main() -> mcp_server::Result<()> {
                 async move { fetch_weather(&http, &base, &city).await }
             },
         )
-        .serve_stdio()
+        .run()
         .await
 }

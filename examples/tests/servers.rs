@@ -5,15 +5,15 @@ mod common;
 use std::time::Duration;
 
 use base64::Engine as _;
-use common::{ERAS, Era, TestClient};
+use common::{ERAS, Era, TestClient, cases};
 use mcp_lowlevel::RequestOptions;
 use mcp_types::ProtocolVersion;
 use serde_json::json;
 
 #[tokio::test]
 async fn quickstart() {
-    for era in ERAS {
-        let c = TestClient::spawn("quickstart", &[], era).await;
+    for (wire, era) in cases() {
+        let c = TestClient::spawn_on(wire, "quickstart", &[], era).await;
         let tools = c.call("tools/list", json!({})).await.unwrap();
         assert_eq!(tools["tools"][0]["name"], "add");
         assert_eq!(tools["tools"][0]["description"], "Add two numbers");
@@ -61,8 +61,8 @@ async fn weather_api() -> String {
 #[tokio::test]
 async fn tools_bmi_and_async_http() {
     let api = weather_api().await;
-    for era in ERAS {
-        let c = TestClient::spawn("tools", &["--weather-url", &api], era).await;
+    for (wire, era) in cases() {
+        let c = TestClient::spawn_on(wire, "tools", &["--weather-url", &api], era).await;
         let tools = c.call("tools/list", json!({})).await.unwrap();
         let bmi = &tools["tools"][0];
         assert_eq!(bmi["name"], "calculate_bmi");
@@ -125,8 +125,8 @@ async fn tools_bmi_and_async_http() {
 
 #[tokio::test]
 async fn echo() {
-    for era in ERAS {
-        let c = TestClient::spawn("echo", &[], era).await;
+    for (wire, era) in cases() {
+        let c = TestClient::spawn_on(wire, "echo", &[], era).await;
         assert_eq!(
             c.tool_text("echo", json!({"message": "hi"})).await,
             "Tool echo: hi"
@@ -153,8 +153,8 @@ async fn echo() {
 
 #[tokio::test]
 async fn lifespan_state_is_shared_by_handlers() {
-    for era in ERAS {
-        let c = TestClient::spawn("lifespan", &[], era).await;
+    for (wire, era) in cases() {
+        let c = TestClient::spawn_on(wire, "lifespan", &[], era).await;
         assert_eq!(
             c.tool_text("get", json!({"key": "greeting"})).await,
             "hello"
@@ -172,8 +172,8 @@ async fn lifespan_state_is_shared_by_handlers() {
 
 #[tokio::test]
 async fn resources() {
-    for era in ERAS {
-        let c = TestClient::spawn("resources", &[], era).await;
+    for (wire, era) in cases() {
+        let c = TestClient::spawn_on(wire, "resources", &[], era).await;
         let list = c.call("resources/list", json!({})).await.unwrap();
         assert_eq!(list["resources"][0]["uri"], "config://app");
         let templates = c.call("resources/templates/list", json!({})).await.unwrap();
@@ -203,8 +203,8 @@ async fn resources() {
 
 #[tokio::test]
 async fn prompts() {
-    for era in ERAS {
-        let c = TestClient::spawn("prompts", &[], era).await;
+    for (wire, era) in cases() {
+        let c = TestClient::spawn_on(wire, "prompts", &[], era).await;
         let list = c.call("prompts/list", json!({})).await.unwrap();
         assert_eq!(list["prompts"].as_array().unwrap().len(), 2);
         let review = c
@@ -235,8 +235,8 @@ async fn prompts() {
 
 #[tokio::test]
 async fn progress() {
-    for era in ERAS {
-        let c = TestClient::spawn("progress", &[], era).await;
+    for (wire, era) in cases() {
+        let c = TestClient::spawn_on(wire, "progress", &[], era).await;
         let (tx, mut rx) = tokio::sync::mpsc::channel(16);
         let mut params = json!({"name": "long_task", "arguments": {"files": ["a", "b", "c"]}});
         if era == Era::Stateless {
@@ -272,8 +272,8 @@ async fn thumbnail() {
     image::RgbImage::from_pixel(400, 200, image::Rgb([200, 30, 30]))
         .save(&path)
         .unwrap();
-    for era in ERAS {
-        let c = TestClient::spawn("thumbnail", &[], era).await;
+    for (wire, era) in cases() {
+        let c = TestClient::spawn_on(wire, "thumbnail", &[], era).await;
         let r = c
             .tool("create_thumbnail", json!({"path": path.to_str().unwrap()}))
             .await;
@@ -298,8 +298,8 @@ async fn sqlite_explorer_is_read_only() {
     let dir = std::env::temp_dir().join(format!("mcp-sqlite-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let db = dir.join("test.db");
-    for era in ERAS {
-        let c = TestClient::spawn("sqlite-explorer", &[db.to_str().unwrap()], era).await;
+    for (wire, era) in cases() {
+        let c = TestClient::spawn_on(wire, "sqlite-explorer", &[db.to_str().unwrap()], era).await;
         let schema = c
             .call("resources/read", json!({"uri": "schema://main"}))
             .await

@@ -135,6 +135,9 @@ pub enum Error {
     /// Binding or serving the network address failed.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
+    /// The command line asks for something [`McpServer::run`](crate::McpServer::run) cannot do.
+    #[error("usage: {0}")]
+    Usage(String),
 }
 
 /// `Result` with this crate's [`Error`].

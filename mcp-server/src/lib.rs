@@ -49,6 +49,7 @@ mod output;
 pub mod prompt;
 mod registry;
 mod resource;
+mod run;
 mod schema;
 mod server;
 mod tasks;

@@ -1,5 +1,6 @@
 //! Helpers shared by the example tests: spawn an example as a child process
-//! and talk to it with a real client engine over its stdio.
+//! and talk to it with a real client engine over its stdio, or over
+//! Streamable HTTP when it serves `--port N`.
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -14,7 +15,9 @@ use mcp_transport::ChildProcess;
 use mcp_types::{ProtocolVersion, meta};
 use serde_json::{Value, json};
 
-/// The path of a built example, building the examples first if needed.
+/// The path of a built example, building the examples first when it is
+/// missing or older than its source (`cargo test --test NAME` builds no
+/// examples, and a stale binary would test old code).
 pub fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     let dir = exe
@@ -23,7 +26,16 @@ pub fn example(name: &str) -> PathBuf {
         .expect("target/<profile>")
         .join("examples");
     let path = dir.join(name);
-    if !path.exists() {
+    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(format!("{name}.rs"));
+    let modified = |p: &PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let stale = match (modified(&path), modified(&source)) {
+        (None, _) => true,
+        (Some(built), Some(written)) => built < written,
+        (Some(_), None) => false,
+    };
+    if stale {
         let status = std::process::Command::new(env!("CARGO"))
             .args(["build", "-p", "mcp-examples", "--examples"])
             .status()
@@ -32,6 +44,20 @@ pub fn example(name: &str) -> PathBuf {
     }
     assert!(path.exists(), "{} was not built", path.display());
     path
+}
+
+/// Waits until example `name` accepts connections on `port`.
+async fn wait_for_port(name: &str, port: u16) {
+    for _ in 0..400 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{name} did not listen on port {port}");
 }
 
 /// The era a test client speaks.
@@ -49,25 +75,87 @@ pub const ERAS: [Era; 3] = [
     Era::Stateless,
 ];
 
+/// How a test client reaches a spawned example.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    /// The example's stdin and stdout.
+    Stdio,
+    /// Streamable HTTP: the example is started with `--port N`.
+    Http,
+}
+
+/// Every era over each wire.
+pub fn cases() -> Vec<(Wire, Era)> {
+    [Wire::Stdio, Wire::Http]
+        .into_iter()
+        .flat_map(|wire| ERAS.map(|era| (wire, era)))
+        .collect()
+}
+
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// A client engine connected to a spawned example.
 pub struct TestClient {
     pub peer: Peer,
     pub process: ChildProcess,
     era: Era,
+    /// Over HTTP: the unused stdio transport, which keeps the process.
+    _stdio: Option<mcp_transport::ChildTransport>,
 }
 
 impl TestClient {
+    /// Spawns example `name` and talks to it over its stdio.
     pub async fn spawn(name: &str, args: &[&str], era: Era) -> TestClient {
-        let transport = ChildProcess::builder(example(name))
-            .args(args)
-            .spawn()
-            .expect("spawn example");
-        let process = transport.process().clone();
+        TestClient::spawn_on(Wire::Stdio, name, args, era).await
+    }
+
+    /// Spawns example `name` and talks to it over `wire`.
+    pub async fn spawn_on(wire: Wire, name: &str, args: &[&str], era: Era) -> TestClient {
         let connection = Connection::new(ConnectionConfig::default());
         let peer = connection.peer().clone();
         let service = Router::<()>::new().into_service(Arc::new(()), RouterConfig::client());
-        tokio::spawn(connection.run(transport, service));
-        let client = TestClient { peer, process, era };
+        let (process, stdio) = match wire {
+            Wire::Stdio => {
+                let transport = ChildProcess::builder(example(name))
+                    .args(args)
+                    .spawn()
+                    .expect("spawn example");
+                let process = transport.process().clone();
+                tokio::spawn(connection.run(transport, service));
+                (process, None)
+            }
+            Wire::Http => {
+                let port = free_port();
+                let transport = ChildProcess::builder(example(name))
+                    .args(args)
+                    .args(["--port".to_owned(), port.to_string()])
+                    .grace_period(Duration::from_millis(200))
+                    .spawn()
+                    .expect("spawn example");
+                let process = transport.process().clone();
+                wait_for_port(name, port).await;
+                let http = mcp_transport::http_client::StreamableHttpClient::builder(format!(
+                    "http://127.0.0.1:{port}/mcp"
+                ))
+                .build()
+                .expect("HTTP client");
+                tokio::spawn(connection.run(http, service));
+                (process, Some(transport))
+            }
+        };
+        let client = TestClient {
+            peer,
+            process,
+            era,
+            _stdio: stdio,
+        };
         if let Era::Session(v) = era {
             let init = client
                 .raw("initialize", json!({"protocolVersion": v.as_str(), "capabilities": {}, "clientInfo": {"name": "examples-test", "version": "0"}}))
@@ -149,7 +237,7 @@ impl TestClient {
             .to_owned()
     }
 
-    /// Closes stdin and waits for the example to exit.
+    /// Closes stdin (then `SIGTERM`) and waits for the example to exit.
     pub async fn close(self) {
         drop(self.peer);
         let _ = tokio::time::timeout(Duration::from_secs(10), self.process.shutdown()).await;

@@ -2,9 +2,7 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use mcp_client::{ClientSession, VersionChoice};
 use mcp_types::ProtocolVersion;
@@ -20,14 +18,6 @@ impl Drop for Running {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 async fn start(name: &str, args: &[String], port: u16) -> Running {
     let running = Running(
         Command::new(common::example(name))
@@ -37,16 +27,8 @@ async fn start(name: &str, args: &[String], port: u16) -> Running {
             .spawn()
             .expect("spawn example"),
     );
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            return running;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{name} did not listen on {port}");
+    common::wait_for_port(name, port).await;
+    running
 }
 
 fn versions() -> [VersionChoice; 3] {
@@ -59,7 +41,7 @@ fn versions() -> [VersionChoice; 3] {
 
 #[tokio::test]
 async fn axum_mount_serves_mcp_beside_other_routes() {
-    let port = free_port();
+    let port = common::free_port();
     let _server = start("axum-mount", &[format!("127.0.0.1:{port}")], port).await;
     for version in versions() {
         let session = ClientSession::builder()
@@ -81,7 +63,7 @@ async fn axum_mount_serves_mcp_beside_other_routes() {
 
 #[tokio::test]
 async fn everything_server_over_http_in_both_eras() {
-    let port = free_port();
+    let port = common::free_port();
     let _server = start(
         "everything-server",
         &["--port".into(), port.to_string()],

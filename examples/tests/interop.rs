@@ -17,7 +17,6 @@ mod common;
 mod install;
 
 use std::collections::BTreeSet;
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -68,16 +67,9 @@ enum Transport {
     Http,
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
 /// Starts `everything-server --port N` and waits until it listens.
 fn http_server(server: &Path) -> (Reaped, String) {
-    let port = free_port();
+    let port = common::free_port();
     let running = Reaped::spawn(
         Command::new(server)
             .args(["--port", &port.to_string()])

@@ -2,7 +2,8 @@
 //! creation, polling, results, cancellation, listing, input rounds, TTL
 //! expiry, the store's bound and the required-task errors.
 
-use std::net::TcpListener;
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -127,14 +128,6 @@ impl Drop for Client {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 impl Client {
     /// A client of `server`; `era` `None` is 2026-07-28 with `caps`.
     async fn new(
@@ -151,19 +144,11 @@ impl Client {
                 (c.peer.clone(), Some(c), Vec::new())
             }
             Wire::Http => {
-                let port = free_port();
+                let port = common::free_port();
                 let serving = tokio::spawn(async move {
                     let _ = server.serve_http(("127.0.0.1", port)).await;
                 });
-                for _ in 0..100 {
-                    if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                        .await
-                        .is_ok()
-                    {
-                        break;
-                    }
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
+                common::wait_for_port("the task server", port).await;
                 let transport =
                     StreamableHttpClient::builder(format!("http://127.0.0.1:{port}/mcp"))
                         .build()

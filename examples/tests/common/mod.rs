@@ -46,8 +46,8 @@ pub fn example(name: &str) -> PathBuf {
     path
 }
 
-/// Waits until example `name` accepts connections on `port`.
-async fn wait_for_port(name: &str, port: u16) {
+/// Waits until `name` accepts connections on `port` (at most 20 s).
+pub async fn wait_for_port(name: &str, port: u16) {
     for _ in 0..400 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await

@@ -6,7 +6,7 @@ mod common;
 use std::io::{BufRead, BufReader, Write};
 use std::process::Stdio;
 
-use common::{Running, example, free_port, mcp, run, stderr, stdout, wait_for_port};
+use common::{Running, example, free_port, mcp, run, stderr, stdout};
 
 #[test]
 fn dev_builds_and_prints_the_inspector_command() {
@@ -105,7 +105,7 @@ fn run_passes_the_http_port_the_way_the_examples_take_it() {
     // Built first, so that waiting for the port does not wait for cargo.
     example("everything-server");
     let port = free_port();
-    let _server = Running(
+    let mut server = Running(
         mcp(&[
             "run",
             "--example",
@@ -122,7 +122,7 @@ fn run_passes_the_http_port_the_way_the_examples_take_it() {
         .spawn()
         .unwrap(),
     );
-    wait_for_port(port);
+    server.wait_for_port(port);
     let out = run(&[
         "tools",
         "call",

@@ -7,7 +7,7 @@ mod common;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
-use common::{Running, example, free_port, run, stderr, stdout, wait_for_port};
+use common::{Running, example, free_port, run, stderr, stdout};
 use serde_json::Value;
 
 fn ok(args: &[&str]) -> String {
@@ -165,7 +165,7 @@ fn errors_exit_non_zero_with_the_error_on_stderr() {
 #[test]
 fn streamable_http_everything_server() {
     let port = free_port();
-    let _server = Running(
+    let mut server = Running(
         Command::new(example("everything-server"))
             .args(["--port", &port.to_string()])
             .stdout(Stdio::null())
@@ -173,7 +173,7 @@ fn streamable_http_everything_server() {
             .spawn()
             .unwrap(),
     );
-    wait_for_port(port);
+    server.wait_for_port(port);
     let url = format!("http://127.0.0.1:{port}/mcp");
     assert_eq!(
         ok(&["tools", "call", "test_simple_text", "--url", &url]).trim(),

@@ -82,19 +82,27 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// Waits until something listens on `port` (10 s at most).
-pub fn wait_for_port(port: u16) {
-    for _ in 0..200 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("nothing listens on port {port}");
-}
-
 /// A child process killed (and reaped) on drop.
 pub struct Running(pub std::process::Child);
+
+impl Running {
+    /// Waits until something listens on `port`, for as long as the child
+    /// lives (5 min at most: `mcp run` may first wait for cargo, whose lock
+    /// other tests hold while they build).
+    pub fn wait_for_port(&mut self, port: u16) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(300);
+        while std::time::Instant::now() < deadline {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return;
+            }
+            if let Ok(Some(status)) = self.0.try_wait() {
+                panic!("the server exited ({status}) before listening on port {port}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("nothing listens on port {port}");
+    }
+}
 
 impl Drop for Running {
     fn drop(&mut self) {

@@ -8,6 +8,7 @@
 //! its work to `tokio::task::spawn_blocking`.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::panic::AssertUnwindSafe;
 
 use futures::future::BoxFuture;
@@ -253,20 +254,22 @@ where
                 }));
             }
             JsonRpcMessage::Request(r) => {
-                if self.in_flight.len() >= self.max_in_flight || self.tokens.contains_key(&r.id) {
-                    let message = if self.tokens.contains_key(&r.id) {
-                        format!("a request with id {} is already in flight", r.id)
-                    } else {
-                        format!("too many requests in flight (limit {})", self.max_in_flight)
-                    };
-                    let err =
-                        error_response(r.id, ErrorObject::new(ErrorCode::INVALID_REQUEST, message));
-                    self.writer.feed(err.into()).await?;
-                    return Ok(());
-                }
+                let full = self.in_flight.len() >= self.max_in_flight;
+                let slot = match self.tokens.entry(r.id.clone()) {
+                    Entry::Vacant(slot) if !full => slot,
+                    taken => {
+                        let message = if matches!(taken, Entry::Occupied(_)) {
+                            format!("a request with id {} is already in flight", r.id)
+                        } else {
+                            format!("too many requests in flight (limit {})", self.max_in_flight)
+                        };
+                        let error = ErrorObject::new(ErrorCode::INVALID_REQUEST, message);
+                        self.writer.feed(error_response(r.id, error).into()).await?;
+                        return Ok(());
+                    }
+                };
                 let id = r.id.clone();
-                let token = CancellationToken::new();
-                self.tokens.insert(id.clone(), token.clone());
+                let token = slot.insert(CancellationToken::new()).clone();
                 let incoming = Incoming {
                     peer: self.peer.related_to(id.clone()),
                     message: IncomingMessage::Request(r),

@@ -23,8 +23,8 @@ pub struct RequestContext<S> {
     pub(crate) method: Arc<str>,
     pub(crate) meta: Meta,
     pub(crate) version: ProtocolVersion,
-    pub(crate) client_info: Option<Implementation>,
-    pub(crate) client_capabilities: ClientCapabilities,
+    pub(crate) client_info: Option<Arc<Implementation>>,
+    pub(crate) client_capabilities: Arc<ClientCapabilities>,
     pub(crate) log_level: LogFilter,
     pub(crate) peer: Peer,
     pub(crate) cancellation: CancellationToken,
@@ -97,7 +97,7 @@ impl<S> RequestContext<S> {
 
     /// The client's name and version, when it said.
     pub fn client_info(&self) -> Option<&Implementation> {
-        self.client_info.as_ref()
+        self.client_info.as_deref()
     }
 
     /// What the client declared it can do.

@@ -198,6 +198,7 @@ impl<S: Send + Sync + 'static> Router<S> {
                 router: self,
                 state,
                 config,
+                no_capabilities: Arc::default(),
             }),
         }
     }
@@ -254,6 +255,8 @@ struct Inner<S> {
     router: Router<S>,
     state: Arc<S>,
     config: RouterConfig,
+    /// What a request's context holds before the client said anything.
+    no_capabilities: Arc<ClientCapabilities>,
 }
 
 /// A [`Router`] bound to its state: the `tower::Service` the engine calls.
@@ -386,6 +389,17 @@ struct ParamsMeta {
     request_state: Option<Value>,
 }
 
+/// Whether `params` may hold a member of [`ParamsMeta`]. Most requests carry
+/// none, and a byte search costs far less than a parse. A key spelled with
+/// escapes (`"\u005fmeta"`) would slip past the search, so any backslash
+/// means "maybe".
+fn may_carry_head(params: &str) -> bool {
+    params.contains('\\')
+        || params.contains("\"_meta\"")
+        || params.contains("\"inputResponses\"")
+        || params.contains("\"requestState\"")
+}
+
 type Prepared<S> = (Route<S>, RequestContext<S>, Option<Box<RawValue>>);
 
 impl<S> Clone for Route<S> {
@@ -407,13 +421,13 @@ fn prepare<S>(
 ) -> Result<Prepared<S>, ErrorObject> {
     let JsonRpcRequest { id, method, params } = request;
     let head: ParamsMeta = match &params {
-        Some(p) => serde_json::from_str(p.get()).map_err(|e| {
+        Some(p) if may_carry_head(p.get()) => serde_json::from_str(p.get()).map_err(|e| {
             ErrorObject::new(
                 ErrorCode::INVALID_PARAMS,
                 format!("Invalid params for `{method}`: {e}"),
             )
         })?,
-        None => ParamsMeta::default(),
+        _ => ParamsMeta::default(),
     };
     let meta = head.meta.unwrap_or_default();
     let config = &inner.config;
@@ -436,21 +450,28 @@ fn prepare<S>(
                     )
                 })
                 .and_then(|v| {
-                    ClientCapabilities::deserialize(v).map_err(|e| {
-                        ErrorObject::new(
-                            ErrorCode::INVALID_PARAMS,
-                            format!(
-                                "Invalid params: `_meta` `{}`: {e}",
-                                meta::CLIENT_CAPABILITIES
-                            ),
-                        )
-                    })
+                    ClientCapabilities::deserialize(v)
+                        .map(Arc::new)
+                        .map_err(|e| {
+                            ErrorObject::new(
+                                ErrorCode::INVALID_PARAMS,
+                                format!(
+                                    "Invalid params: `_meta` `{}`: {e}",
+                                    meta::CLIENT_CAPABILITIES
+                                ),
+                            )
+                        })
                 })?;
             let log = match meta.get_as::<LoggingLevel>(meta::LOG_LEVEL) {
                 Some(level) => LogFilter::AtLeast(level),
                 None => LogFilter::Off,
             };
-            (version, meta.get_as(meta::CLIENT_INFO), capabilities, log)
+            (
+                version,
+                meta.get_as(meta::CLIENT_INFO).map(Arc::new),
+                capabilities,
+                log,
+            )
         }
         None => {
             let version = match session.protocol_version() {
@@ -482,7 +503,7 @@ fn prepare<S>(
             };
             let (info, caps) = match session.client() {
                 Some(hello) => (Some(hello.info.clone()), hello.capabilities.clone()),
-                None => (None, ClientCapabilities::default()),
+                None => (None, inner.no_capabilities.clone()),
             };
             let log = match session.log_level() {
                 Some(level) => LogFilter::AtLeast(level),

@@ -453,8 +453,8 @@ fn builtins<S: Send + Sync + 'static>(mut router: Router<S>, shared: Arc<Shared>
                         })?;
                     let session = ctx.peer().session();
                     session.set_client(ClientHello {
-                        info: params.client_info,
-                        capabilities: params.capabilities,
+                        info: Arc::new(params.client_info),
+                        capabilities: Arc::new(params.capabilities),
                     });
                     if session.protocol_version().is_none() {
                         // Subscribe now so no change between this answer and

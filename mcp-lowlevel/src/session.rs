@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use mcp_types::{
     ClientCapabilities, Implementation, InitializeResult, LoggingLevel, ProtocolVersion,
@@ -27,12 +27,15 @@ pub struct Session {
 }
 
 /// What the client said about itself in `initialize`.
+///
+/// Both parts are shared: every request of the session hands them to its
+/// handler without copying them.
 #[derive(Debug, Clone)]
 pub struct ClientHello {
     /// The client's name and version.
-    pub info: Implementation,
+    pub info: Arc<Implementation>,
     /// The client's capabilities.
-    pub capabilities: ClientCapabilities,
+    pub capabilities: Arc<ClientCapabilities>,
 }
 
 const NO_LEVEL: u8 = 0;

@@ -268,6 +268,24 @@ async fn stateless_requests_carry_their_own_version() {
 }
 
 #[tokio::test]
+async fn a_meta_key_spelled_with_escapes_is_still_read() {
+    // The router skips parsing `_meta` when the params cannot hold it; a key
+    // written as `"\u005fmeta"` must not slip past that check.
+    let client = connect(echo_server(), Router::new()).await.unwrap();
+    let meta = serde_json::to_string(&stateless_meta(json!({}))).unwrap();
+    let params = format!(r#"{{"\u005fmeta":{meta},"name":"echo","arguments":{{"text":"hi"}}}}"#);
+    let params = serde_json::value::RawValue::from_string(params).unwrap();
+    let result = client
+        .peer
+        .request_raw("tools/call", &params, RequestOptions::default())
+        .await
+        .unwrap();
+    let result: Value = serde_json::from_str(result.get()).unwrap();
+    assert_eq!(result["resultType"], "complete");
+    assert_eq!(result["content"][0]["text"], "hi");
+}
+
+#[tokio::test]
 async fn stateless_logging_needs_a_level_and_progress_flows() {
     let client = connect(echo_server(), Router::new()).await.unwrap();
     let (tx, mut rx) = tokio::sync::mpsc::channel(16);

@@ -40,6 +40,7 @@
 //! | --- | --- |
 //! | `http` | `serve_http` and `http_service` (Streamable HTTP, both eras) |
 
+mod call;
 mod context;
 mod error;
 mod handler;

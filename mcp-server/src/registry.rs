@@ -10,7 +10,7 @@ use arc_swap::ArcSwap;
 use futures::future::BoxFuture;
 use mcp_lowlevel::{ChangeEvent, HandlerError, Notifier, RequestContext};
 use mcp_types::{
-    CallToolResult, ContentBlock, ErrorCode, ErrorObject, GetPromptResult, JsonObject, Prompt,
+    CallToolResult, ContentBlock, ErrorCode, ErrorObject, GetPromptResult, Prompt,
     ReadResourceResult, Resource, ResourceTemplate, Tool,
 };
 use serde_json::json;
@@ -237,7 +237,7 @@ impl<S: Send + Sync + 'static> Core<S> {
         self: Arc<Self>,
         request: RequestContext<S>,
         name: &str,
-        arguments: Option<JsonObject>,
+        arguments: Option<Box<serde_json::value::RawValue>>,
     ) -> Result<CallToolResult, HandlerError> {
         let entry = self
             .tools

@@ -9,10 +9,10 @@ use futures::future::BoxFuture;
 use mcp_lowlevel::tasks::{TaskAugmented, TaskConfig, Tasks};
 use mcp_lowlevel::{BoxError, ChangeEvent, HandlerError, ListChanged, RequestContext, Server};
 use mcp_types::{
-    CallToolRequest, CompleteRequest, CompleteResult, GetPromptRequest, Icon, Implementation,
-    ListPromptsRequest, ListPromptsResult, ListResourceTemplatesRequest,
-    ListResourceTemplatesResult, ListResourcesRequest, ListResourcesResult, ListToolsRequest,
-    ListToolsResult, ReadResourceRequest,
+    CompleteRequest, CompleteResult, GetPromptRequest, Icon, Implementation, ListPromptsRequest,
+    ListPromptsResult, ListResourceTemplatesRequest, ListResourceTemplatesResult,
+    ListResourcesRequest, ListResourcesResult, ListToolsRequest, ListToolsResult,
+    ReadResourceRequest,
 };
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
@@ -268,7 +268,7 @@ impl<S: Send + Sync + 'static> McpServer<S> {
         if core.serves_tasks() {
             server = server.tasks(core.tasks.load_full().as_ref().clone());
         }
-        server = server.request::<TaskAugmented<CallToolRequest>, _, _>(
+        server = server.request::<TaskAugmented<crate::call::CallTool>, _, _>(
             move |ctx: RequestContext<S>, params| {
                 let c = c.clone();
                 crate::tasks::call_tool(c, ctx, params)

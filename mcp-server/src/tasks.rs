@@ -16,7 +16,9 @@ use mcp_lowlevel::tasks::{
     TaskJob, TaskOr, TaskStart, TaskSupport, client_opted_in, missing_extension,
 };
 use mcp_lowlevel::{HandlerError, RequestContext};
-use mcp_types::{CallToolRequestParams, CallToolResult, ErrorCode, ProtocolVersion, Revisioned};
+use mcp_types::{CallToolResult, ErrorCode, ProtocolVersion, Revisioned};
+
+use crate::call::CallToolParams;
 
 use crate::registry::Core;
 
@@ -41,13 +43,12 @@ impl Default for TaskMode {
 pub(crate) async fn call_tool<S: Send + Sync + 'static>(
     core: Arc<Core<S>>,
     ctx: RequestContext<S>,
-    params: CallToolRequestParams,
+    params: CallToolParams,
 ) -> Result<TaskOr<CallToolResult>, HandlerError> {
-    let CallToolRequestParams {
+    let CallToolParams {
         name,
         arguments,
         task,
-        ..
     } = params;
     let mode = core.tool_task_mode(&name);
     let version = ctx.protocol_version();

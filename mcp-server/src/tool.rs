@@ -19,7 +19,9 @@ use futures::future::BoxFuture;
 use mcp_types::{CallToolResult, ContentBlock, Icon, JsonObject, Meta, Tool, ToolAnnotations};
 use schemars::JsonSchema;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
+use crate::call::read_arguments;
 use crate::schema::{description_of, input_schema_for};
 use crate::{Context, IntoToolResult, ToolError};
 
@@ -218,7 +220,10 @@ crate::handler::handler_trait! {
 }
 
 pub(crate) type ErasedTool<S> = Arc<
-    dyn Fn(Context<S>, Option<JsonObject>) -> BoxFuture<'static, Result<CallToolResult, ToolError>>
+    dyn Fn(
+            Context<S>,
+            Option<Box<RawValue>>,
+        ) -> BoxFuture<'static, Result<CallToolResult, ToolError>>
         + Send
         + Sync,
 >;
@@ -236,18 +241,13 @@ where
         let handler = handler.clone();
         let name = name.clone();
         Box::pin(async move {
-            let arguments = Value::Object(arguments.unwrap_or_default());
-            let args: H::Args = match serde_path_to_error::deserialize(arguments) {
+            let args: H::Args = match read_arguments(arguments.as_deref()) {
                 Ok(args) => args,
-                Err(e) => {
-                    let path = e.path().to_string();
+                Err((path, error)) => {
                     let message = if path == "." {
-                        format!("Invalid arguments for tool `{name}`: {}", e.inner())
+                        format!("Invalid arguments for tool `{name}`: {error}")
                     } else {
-                        format!(
-                            "Invalid arguments for tool `{name}`: `{path}`: {}",
-                            e.inner()
-                        )
+                        format!("Invalid arguments for tool `{name}`: `{path}`: {error}")
                     };
                     return Ok(CallToolResult::error(vec![ContentBlock::text(message)]));
                 }

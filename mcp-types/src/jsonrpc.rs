@@ -276,9 +276,25 @@ impl JsonRpcMessage {
     /// assert!(matches!(err, ParseError::Invalid { .. }));
     /// ```
     pub fn from_slice(bytes: &[u8]) -> Result<Self, ParseError> {
+        if let Some(message) = Self::from_object(bytes) {
+            return message;
+        }
         let raw: &RawValue =
             serde_json::from_slice(bytes).map_err(|e| ParseError::Json(e.to_string()))?;
         Self::from_raw(raw)
+    }
+
+    /// The common case, one well-formed object, in one pass: the envelope's
+    /// members are borrowed straight from the input. `None` for anything
+    /// else, errors included: the general path tells malformed JSON (-32700)
+    /// from a malformed envelope (-32600).
+    fn from_object(bytes: &[u8]) -> Option<Result<Self, ParseError>> {
+        let text = std::str::from_utf8(bytes).ok()?;
+        if !text.trim_start().starts_with('{') {
+            return None;
+        }
+        let env = serde_json::from_str::<RawEnvelope<'_>>(text).ok()?;
+        Some(Self::from_envelope(env))
     }
 
     /// Parses one message from an already-delimited JSON value.
@@ -289,7 +305,11 @@ impl JsonRpcMessage {
         }
         let env: RawEnvelope<'_> = serde_json::from_str(text)
             .map_err(|e| invalid(&None, format!("malformed envelope: {e}")))?;
+        Self::from_envelope(env)
+    }
 
+    /// Checks the members of an envelope and builds the message.
+    fn from_envelope(env: RawEnvelope<'_>) -> Result<Self, ParseError> {
         // Read the id first so every later error can be answered.
         let id: Option<RequestId> = match env.id {
             None => None,
@@ -398,6 +418,9 @@ impl JsonRpcPayload {
     /// ([`crate::ProtocolVersion::supports_batch`]); this only reads the shape.
     /// An invalid member of a batch fails the whole batch.
     pub fn from_slice(bytes: &[u8]) -> Result<Self, ParseError> {
+        if let Some(message) = JsonRpcMessage::from_object(bytes) {
+            return message.map(JsonRpcPayload::Single);
+        }
         let raw: &RawValue =
             serde_json::from_slice(bytes).map_err(|e| ParseError::Json(e.to_string()))?;
         if raw.get().starts_with('[') {
@@ -617,6 +640,28 @@ mod tests {
     fn malformed_input_gets_typed_errors() {
         assert!(matches!(parse("{not json"), Err(ParseError::Json(_))));
         assert!(matches!(parse(""), Err(ParseError::Json(_))));
+        // An object cut short, or followed by more, is malformed JSON (-32700),
+        // not a malformed envelope, in both the one-pass and the general path.
+        for text in [
+            r#"{"jsonrpc":"2.0","id":1,"method":"ping""#,
+            r#"{"jsonrpc":"2.0","id":1,"method":"ping"} {}"#,
+        ] {
+            assert!(matches!(parse(text), Err(ParseError::Json(_))), "{text}");
+            assert!(
+                matches!(
+                    JsonRpcPayload::from_slice(text.as_bytes()),
+                    Err(ParseError::Json(_))
+                ),
+                "{text}"
+            );
+        }
+        let not_utf8 = b"{\"jsonrpc\":\"2.0\",\"method\":\"\xff\"}";
+        assert!(matches!(
+            JsonRpcMessage::from_slice(not_utf8),
+            Err(ParseError::Json(_))
+        ));
+        let padded = " \t{\"jsonrpc\":\"2.0\",\"method\":\"ping\"}\r\n";
+        assert!(matches!(parse(padded), Ok(JsonRpcMessage::Notification(_))));
         let cases = [
             (r#"{"id":1,"method":"ping"}"#, "missing `jsonrpc`"),
             (

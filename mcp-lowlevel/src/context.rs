@@ -20,7 +20,7 @@ use crate::{HandlerError, Peer, PeerError};
 #[derive(Debug)]
 pub struct RequestContext<S> {
     pub(crate) id: RequestId,
-    pub(crate) method: Arc<str>,
+    pub(crate) method: &'static str,
     pub(crate) meta: Meta,
     pub(crate) version: ProtocolVersion,
     pub(crate) client_info: Option<Arc<Implementation>>,
@@ -40,7 +40,7 @@ impl<S> Clone for RequestContext<S> {
     fn clone(&self) -> Self {
         RequestContext {
             id: self.id.clone(),
-            method: self.method.clone(),
+            method: self.method,
             meta: self.meta.clone(),
             version: self.version,
             client_info: self.client_info.clone(),
@@ -77,7 +77,7 @@ impl<S> RequestContext<S> {
 
     /// The method being handled.
     pub fn method(&self) -> &str {
-        &self.method
+        self.method
     }
 
     /// The request's `_meta`.

@@ -342,9 +342,9 @@ impl<S: Send + Sync + 'static> tower::Service<Incoming> for RouterService<S> {
                     let reply = match prepare(&inner, request, peer, cancellation, extensions) {
                         Ok((route, ctx, params)) => {
                             let version = ctx.version;
-                            let method = ctx.method.clone();
+                            let method = ctx.method;
                             let outcome = (route.handler)(ctx, params).await;
-                            encode(&inner.config, &method, id, version, outcome)
+                            encode(&inner.config, method, id, version, outcome)
                         }
                         Err(error) => error_response(id, error),
                     };
@@ -394,10 +394,21 @@ struct ParamsMeta {
 /// escapes (`"\u005fmeta"`) would slip past the search, so any backslash
 /// means "maybe".
 fn may_carry_head(params: &str) -> bool {
-    params.contains('\\')
-        || params.contains("\"_meta\"")
-        || params.contains("\"inputResponses\"")
-        || params.contains("\"requestState\"")
+    let bytes = params.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\\' => true,
+        b'"' => {
+            let rest = &bytes[i + 1..];
+            // The first letter picks the one key worth comparing.
+            match rest.first() {
+                Some(b'_') => rest.starts_with(b"_meta\""),
+                Some(b'i') => rest.starts_with(b"inputResponses\""),
+                Some(b'r') => rest.starts_with(b"requestState\""),
+                _ => false,
+            }
+        }
+        _ => false,
+    })
 }
 
 type Prepared<S> = (Route<S>, RequestContext<S>, Option<Box<RawValue>>);
@@ -513,12 +524,12 @@ fn prepare<S>(
         }
     };
 
-    let route = inner
+    let (method, route) = inner
         .router
         .requests
-        .get(method.as_str())
-        .filter(|r| r.revisions.contains(version))
-        .cloned()
+        .get_key_value(method.as_str())
+        .filter(|(_, r)| r.revisions.contains(version))
+        .map(|(&method, route)| (method, route.clone()))
         .ok_or_else(|| {
             ErrorObject::new(
                 ErrorCode::METHOD_NOT_FOUND,
@@ -555,7 +566,7 @@ fn prepare<S>(
 
     let ctx = RequestContext {
         id,
-        method: Arc::from(method),
+        method,
         meta,
         version,
         client_info,

@@ -212,13 +212,13 @@ impl<S: Send + Sync + 'static> Core<S> {
         Ok((items[start..end].to_vec(), next))
     }
 
-    /// The task mode of the enabled tool `name`, if there is one.
-    pub(crate) fn tool_task_mode(&self, name: &str) -> Option<crate::tasks::TaskMode> {
+    /// The enabled tool `name`, if there is one.
+    pub(crate) fn tool(&self, name: &str) -> Option<Arc<ToolEntry<S>>> {
         self.tools
             .load()
             .get(name)
             .filter(|e| e.enabled.load(Ordering::Acquire))
-            .map(|e| e.task)
+            .cloned()
     }
 
     /// Whether the server serves the task methods: some tool runs as a task,
@@ -232,25 +232,24 @@ impl<S: Send + Sync + 'static> Core<S> {
                 .any(|t| t.task.support != mcp_lowlevel::tasks::TaskSupport::Forbidden)
     }
 
-    /// Serves `tools/call`.
+    /// Serves `tools/call` of the tool `name`.
     pub(crate) async fn call_tool(
         self: Arc<Self>,
         request: RequestContext<S>,
         name: &str,
         arguments: Option<Box<serde_json::value::RawValue>>,
     ) -> Result<CallToolResult, HandlerError> {
-        let entry = self
-            .tools
-            .load()
-            .get(name)
-            .filter(|e| e.enabled.load(Ordering::Acquire))
-            .cloned()
-            .ok_or_else(|| {
-                HandlerError::Rpc(
-                    ErrorObject::new(ErrorCode::INVALID_PARAMS, format!("Unknown tool: {name}"))
-                        .with_data(json!({ "name": name })),
-                )
-            })?;
+        let entry = self.tool(name).ok_or_else(|| unknown_tool(name))?;
+        self.call_entry(request, &entry, arguments).await
+    }
+
+    /// Serves `tools/call` of a tool already looked up.
+    pub(crate) async fn call_entry(
+        self: Arc<Self>,
+        request: RequestContext<S>,
+        entry: &ToolEntry<S>,
+        arguments: Option<Box<serde_json::value::RawValue>>,
+    ) -> Result<CallToolResult, HandlerError> {
         let ctx = Context::new(request, self.clone())?;
         match (entry.call)(ctx.clone(), arguments).await {
             Ok(result) => Ok(result),
@@ -313,4 +312,12 @@ fn handler_to_tool_error(e: HandlerError) -> ToolError {
         HandlerError::Rpc(e) => ToolError::protocol(e),
         other => ToolError::msg(other),
     }
+}
+
+/// The error for a `tools/call` of a tool that does not exist (or is disabled).
+pub(crate) fn unknown_tool(name: &str) -> HandlerError {
+    HandlerError::Rpc(
+        ErrorObject::new(ErrorCode::INVALID_PARAMS, format!("Unknown tool: {name}"))
+            .with_data(json!({ "name": name })),
+    )
 }

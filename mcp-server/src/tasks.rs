@@ -50,7 +50,8 @@ pub(crate) async fn call_tool<S: Send + Sync + 'static>(
         arguments,
         task,
     } = params;
-    let mode = core.tool_task_mode(&name);
+    let entry = core.tool(&name);
+    let mode = entry.as_ref().map(|e| e.task);
     let version = ctx.protocol_version();
     let supported = mode.is_some_and(|m| m.support != TaskSupport::Forbidden);
     let required = mode.is_some_and(|m| m.support == TaskSupport::Required);
@@ -84,8 +85,9 @@ pub(crate) async fn call_tool<S: Send + Sync + 'static>(
         false
     };
     let Some(mode) = mode.filter(|_| as_task) else {
+        let entry = entry.ok_or_else(|| crate::registry::unknown_tool(&name))?;
         return core
-            .call_tool(ctx, &name, arguments)
+            .call_entry(ctx, &entry, arguments)
             .await
             .map(TaskOr::Complete);
     };
@@ -110,7 +112,9 @@ pub(crate) async fn call_tool<S: Send + Sync + 'static>(
                 .map_err(|e| HandlerError::internal(format!("could not encode the result: {e}")))
         })
     });
-    match tasks.run(ctx, ttl, mode.start, job).await? {
+    // Boxed: the task engine's future is large, and ordinary calls should not
+    // carry its size.
+    match Box::pin(tasks.run(ctx, ttl, mode.start, job)).await? {
         TaskOr::Task(created) => Ok(TaskOr::Task(created)),
         TaskOr::Complete(value) => serde_json::from_value(value)
             .map(TaskOr::Complete)

@@ -11,7 +11,7 @@ use crate::{HandlerError, RequestContext, Router};
 /// client capabilities.
 fn gate<S>(ctx: &RequestContext<S>) -> Result<(), HandlerError> {
     if ctx.version.is_stateless() && !client_opted_in(&ctx.client_capabilities) {
-        return Err(missing_extension(&ctx.method));
+        return Err(missing_extension(ctx.method));
     }
     Ok(())
 }

@@ -199,6 +199,7 @@ impl<S: Send + Sync + 'static> Router<S> {
                 state,
                 config,
                 no_capabilities: Arc::default(),
+                no_extensions: Arc::default(),
             }),
         }
     }
@@ -257,6 +258,8 @@ struct Inner<S> {
     config: RouterConfig,
     /// What a request's context holds before the client said anything.
     no_capabilities: Arc<ClientCapabilities>,
+    /// The extensions of a request whose transport attached none.
+    no_extensions: Arc<http::Extensions>,
 }
 
 /// A [`Router`] bound to its state: the `tower::Service` the engine calls.
@@ -309,7 +312,12 @@ impl<S: Send + Sync + 'static> tower::Service<Incoming> for RouterService<S> {
             cancellation,
             extensions,
         } = incoming;
-        let extensions = Arc::new(extensions);
+        // stdio requests carry none: share one empty set rather than allocate.
+        let extensions = if extensions.is_empty() {
+            inner.no_extensions.clone()
+        } else {
+            Arc::new(extensions)
+        };
         match message {
             IncomingMessage::Notification(n) => {
                 let handler = inner.router.notifications.get(n.method.as_str()).cloned();

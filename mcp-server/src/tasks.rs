@@ -19,7 +19,6 @@ use mcp_lowlevel::{HandlerError, RequestContext};
 use mcp_types::{CallToolResult, ErrorCode, ProtocolVersion, Revisioned};
 
 use crate::call::CallToolParams;
-
 use crate::registry::Core;
 
 /// How a tool runs as a task: its support, and when the task starts.

@@ -1,7 +1,8 @@
 //! [`Router`]: a table from method to typed handler, and [`RouterService`], the
 //! `tower::Service` that runs it.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -193,6 +194,10 @@ impl<S: Send + Sync + 'static> Router<S> {
 
     /// Binds the router to its state: the result is the `tower::Service`.
     pub fn into_service(self, state: Arc<S>, config: RouterConfig) -> RouterService<S> {
+        let result_meta = config
+            .result_meta
+            .as_ref()
+            .and_then(|m| serde_json::value::to_raw_value(m).ok());
         RouterService {
             inner: Arc::new(Inner {
                 router: self,
@@ -200,6 +205,7 @@ impl<S: Send + Sync + 'static> Router<S> {
                 config,
                 no_capabilities: Arc::default(),
                 no_extensions: Arc::default(),
+                result_meta,
             }),
         }
     }
@@ -260,6 +266,8 @@ struct Inner<S> {
     no_capabilities: Arc<ClientCapabilities>,
     /// The extensions of a request whose transport attached none.
     no_extensions: Arc<http::Extensions>,
+    /// `config.result_meta`, serialized once.
+    result_meta: Option<Box<RawValue>>,
 }
 
 /// A [`Router`] bound to its state: the `tower::Service` the engine calls.
@@ -352,7 +360,7 @@ impl<S: Send + Sync + 'static> tower::Service<Incoming> for RouterService<S> {
                             let version = ctx.version;
                             let method = ctx.method;
                             let outcome = (route.handler)(ctx, params).await;
-                            encode(&inner.config, method, id, version, outcome)
+                            encode(&inner, method, id, version, outcome)
                         }
                         Err(error) => error_response(id, error),
                     };
@@ -607,8 +615,8 @@ fn unsupported_version(config: &RouterConfig, requested: &str) -> ErrorObject {
 }
 
 /// Turns a handler's outcome into the response for `version`.
-fn encode(
-    config: &RouterConfig,
+fn encode<S>(
+    inner: &Inner<S>,
     method: &str,
     id: RequestId,
     version: ProtocolVersion,
@@ -645,7 +653,7 @@ fn encode(
         }
     };
     let raw = if version.is_stateless() {
-        match finish_stateless(config, method, &raw, result_type) {
+        match finish_stateless(inner, method, &raw, result_type) {
             Ok(raw) => raw,
             Err(e) => {
                 return error_response(
@@ -661,32 +669,70 @@ fn encode(
 }
 
 /// Adds what every 2026-07-28 result carries: `resultType`, the result `_meta`
-/// and default caching hints.
-fn finish_stateless(
-    config: &RouterConfig,
+/// and default caching hints. The result's members are borrowed, not parsed;
+/// only an existing `_meta` is read, to merge into it.
+fn finish_stateless<'a, S>(
+    inner: &'a Inner<S>,
     method: &str,
-    raw: &RawValue,
+    raw: &'a RawValue,
     result_type: &str,
 ) -> Result<Box<RawValue>, serde_json::Error> {
-    let mut map: Map<String, Value> = serde_json::from_str(raw.get())?;
-    map.entry("resultType")
-        .or_insert_with(|| result_type.into());
-    if let Some(extra) = &config.result_meta {
-        let meta = map
-            .entry("_meta")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(meta) = meta {
-            for (k, v) in extra.iter() {
-                meta.entry(k.clone()).or_insert_with(|| v.clone());
+    let config = &inner.config;
+    let mut members: BTreeMap<String, &RawValue> = serde_json::from_str(raw.get())?;
+    let mut added: Vec<(&str, Cow<'a, RawValue>)> = Vec::new();
+    if !members.contains_key("resultType") {
+        let result_type = serde_json::value::to_raw_value(result_type)?;
+        added.push(("resultType", Cow::Owned(result_type)));
+    }
+    if let (Some(extra), Some(extra_raw)) = (&config.result_meta, &inner.result_meta) {
+        match members.get("_meta") {
+            // The usual case: the router's `_meta`, serialized once.
+            None => added.push(("_meta", Cow::Borrowed(&**extra_raw))),
+            Some(m) if m.get().starts_with('{') => {
+                let mut meta: Map<String, Value> = serde_json::from_str(m.get())?;
+                for (k, v) in extra.iter() {
+                    meta.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+                members.remove("_meta");
+                let meta = serde_json::value::to_raw_value(&meta)?;
+                added.push(("_meta", Cow::Owned(meta)));
             }
+            // A `_meta` that is not an object is the handler's to answer for.
+            Some(_) => {}
         }
     }
     if result_type == "complete"
         && let Some((_, hint)) = config.cache_hints.iter().find(|(m, _)| *m == method)
     {
-        map.entry("ttlMs").or_insert_with(|| hint.ttl_ms.into());
-        map.entry("cacheScope")
-            .or_insert_with(|| if hint.public { "public" } else { "private" }.into());
+        if !members.contains_key("ttlMs") {
+            let ttl = serde_json::value::to_raw_value(&hint.ttl_ms)?;
+            added.push(("ttlMs", Cow::Owned(ttl)));
+        }
+        if !members.contains_key("cacheScope") {
+            let scope = if hint.public { "public" } else { "private" };
+            let scope = serde_json::value::to_raw_value(scope)?;
+            added.push(("cacheScope", Cow::Owned(scope)));
+        }
     }
-    serde_json::value::to_raw_value(&map)
+    serde_json::value::to_raw_value(&Members { members, added })
+}
+
+/// A result object: the handler's members, then those the router added.
+struct Members<'a> {
+    members: BTreeMap<String, &'a RawValue>,
+    added: Vec<(&'a str, Cow<'a, RawValue>)>,
+}
+
+impl serde::Serialize for Members<'_> {
+    fn serialize<Se: serde::Serializer>(&self, serializer: Se) -> Result<Se::Ok, Se::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.members.len() + self.added.len()))?;
+        for (k, v) in &self.members {
+            map.serialize_entry(k, v)?;
+        }
+        for (k, v) in &self.added {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
 }

@@ -58,6 +58,13 @@ fn echo_server() -> Server {
                     Ok(CallToolResult::success(vec![]))
                 }
                 "panic" => panic!("handler exploded"),
+                "meta" => {
+                    let mut result = CallToolResult::success(vec![]);
+                    let mut mine = mcp_types::Meta::new();
+                    mine.insert_as("mine", &1);
+                    result.meta = Some(mine);
+                    Ok(result)
+                }
                 "sample" => {
                     let params: CreateMessageRequestParams = serde_json::from_value(json!({
                         "messages": [{"role": "user", "content": {"type": "text", "text": "hi"}}],
@@ -263,6 +270,23 @@ async fn stateless_requests_carry_their_own_version() {
             err.rpc().unwrap().code,
             ErrorCode::METHOD_NOT_FOUND,
             "{removed}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn stateless_results_merge_the_handlers_meta_with_the_servers() {
+    let client = connect(echo_server(), Router::new()).await.unwrap();
+    for (tool, mine) in [("meta", json!(1)), ("echo", Value::Null)] {
+        let params =
+            json!({"_meta": stateless_meta(json!({})), "name": tool, "arguments": {"text": "x"}});
+        let result = raw(&client, "tools/call", params).await.unwrap();
+        assert_eq!(result["resultType"], "complete", "{result}");
+        assert_eq!(result["_meta"]["mine"], mine, "{result}");
+        assert_eq!(
+            result["_meta"][meta::SERVER_INFO]["name"],
+            "test-server",
+            "{result}"
         );
     }
 }

@@ -229,9 +229,8 @@ mod tests {
                 (None, false, name.clone(), None),
             ),
             (
-                format!(
-                    r#"{{"name":"n","_meta":{{"io.modelcontextprotocol\/protocolVersion":"2026-07-28"}}}}"#
-                ),
+                r#"{"name":"n","_meta":{"io.modelcontextprotocol\/protocolVersion":"2026-07-28"}}"#
+                    .to_owned(),
                 (v.clone(), true, name.clone(), None),
             ),
         ] {

@@ -76,12 +76,15 @@ fn method(options: &Options) -> String {
   N = {large}. Instructions/request = (total at {large} − total at {small}) /
   {extra}, which cancels start-up, the handshake and shutdown. Every
   response is then checked (each id answered once, with the echoed text);
-  a server that does not answer every request is reported as failed.
-  Counts do not depend on machine load, but they are not time: cache misses,
-  syscalls' kernel work and waiting are not counted, and with stdin a regular
-  file a server may take a different read path than with a pipe (reads never
-  wait, and may return more at once). The profiles stay in
-  `target/bench-logs/callgrind/` for `callgrind_annotate`.
+  a server that does not answer every request (e.g. it exits at end of input
+  with calls in flight) is reported as failed, not measured. Counts do not
+  depend on machine load, but they are not time: cache misses, the kernel's
+  side of syscalls and waiting are not counted. Single-threaded servers
+  repeat their count exactly; multi-threaded ones vary by a percent or two
+  between runs (scheduling decides how often worker threads park and wake).
+  With stdin a regular file a server may take a different read path than
+  with a pipe (reads never wait and may return more at once). The profiles
+  stay in `target/bench-logs/callgrind/` for `callgrind_annotate`.
 - **Ratios.** `× rmcp` divides by rmcp's best variant in the same table
   (e.g. `stdio_pipes` over `stdio`); `× floor` by the floor. For req/s higher
   is better; for times, memory and instructions lower is better.

@@ -126,8 +126,8 @@ pub(crate) fn check_output(stdout: &[u8], calls: u64) -> Result<u64, Error> {
     if missing > 0 {
         let first = answered.iter().position(|&a| !a).unwrap_or_default();
         return Err(format!(
-            "answered {responses} of {} requests with stdin from a file (first missing id \
-             {first}); it may exit at end of input with requests in flight",
+            "{missing} of {} requests unanswered at end of input (stdin is a file; first \
+             missing id {first}): the server may exit with requests in flight",
             calls + 1
         )
         .into());
@@ -181,7 +181,7 @@ fn run_once(target: &Target, calls: u64, dir: &Path) -> Result<(u64, u64), Error
             let _ = child.kill();
             let _ = child.wait();
             return Err(format!(
-                "{calls} calls: still running after {} s; killed",
+                "still running after {} s ({calls}-call run); killed",
                 TIMEOUT.as_secs()
             )
             .into());
@@ -193,7 +193,7 @@ fn run_once(target: &Target, calls: u64, dir: &Path) -> Result<(u64, u64), Error
         let tail: Vec<&str> = stderr.lines().rev().take(6).collect();
         let tail: Vec<&str> = tail.into_iter().rev().collect();
         format!(
-            "{calls} calls: {what}; stderr in {}:\n  {}",
+            "{what} ({calls}-call run); stderr in {}:\n  {}",
             files.stderr.display(),
             tail.join("\n  ")
         )
@@ -205,7 +205,7 @@ fn run_once(target: &Target, calls: u64, dir: &Path) -> Result<(u64, u64), Error
     let total = parse_total(&stderr)
         .ok_or_else(|| fail("no `Collected :` line from callgrind".to_owned()))?;
     let responses = check_output(&std::fs::read(&files.stdout)?, calls)
-        .map_err(|e| format!("{calls} calls: {e}"))?;
+        .map_err(|e| format!("{e} ({calls}-call run)"))?;
     Ok((total, responses))
 }
 
@@ -300,7 +300,8 @@ mod tests {
         assert_eq!(check_output(good.as_bytes(), 2).unwrap(), 3);
         let short = format!("{init}\n{}\n", echo_response(1));
         let e = check_output(short.as_bytes(), 2).unwrap_err().to_string();
-        assert!(e.contains("answered 2 of 3") && e.contains("id 2"), "{e}");
+        assert!(e.starts_with("1 of 3 requests unanswered"), "{e}");
+        assert!(e.contains("missing id 2"), "{e}");
         let twice = format!("{init}\n{}\n{}\n", echo_response(1), echo_response(1));
         assert!(check_output(twice.as_bytes(), 2).is_err());
         let stray = format!("{init}\n{}\n", echo_response(7));

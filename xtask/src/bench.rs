@@ -12,6 +12,7 @@
 //! | [`load_stdio`] | stdio round trips, startup time, idle RSS |
 //! | [`http`] | the minimal HTTP/1.1 client |
 //! | [`load_http`] | Streamable HTTP round trips and session memory |
+//! | [`instructions`] | CPU instructions per stdio call under callgrind |
 //! | [`procfs`] | CPU time, RSS and affinity from `/proc` |
 //! | [`stats`] | percentiles and the figures of a run |
 //! | [`report`] | the result tables and ratios |
@@ -20,6 +21,7 @@
 mod build;
 mod document;
 mod http;
+mod instructions;
 mod jsonrpc;
 mod load_http;
 mod load_stdio;
@@ -115,6 +117,9 @@ pub(crate) fn run(args: &[String]) -> Result<(), Error> {
     }
     if options.memory {
         memory_group(&catalogue, options.sessions, &log_dir, &mut results);
+    }
+    if options.instructions {
+        instructions_group(&catalogue, &log_dir, &mut results);
     }
     println!("\n{}", report::results_markdown(&results));
     if let Some(out) = &options.out {
@@ -305,4 +310,36 @@ fn memory_group(catalogue: &Catalogue, sessions: usize, log_dir: &Path, results:
         })
         .collect();
     results.sessions.push(Section { title, rows });
+}
+
+fn instructions_group(catalogue: &Catalogue, log_dir: &Path, results: &mut Results) {
+    if !instructions::valgrind_available() {
+        eprintln!("bench: valgrind is not on PATH; skipping the instructions group");
+        return;
+    }
+    let title = "stdio, CPU instructions per `tools/call` (callgrind)";
+    let rows = catalogue
+        .stdio
+        .iter()
+        .map(|target| {
+            measure(
+                target,
+                title,
+                || instructions::measure(target, log_dir),
+                |i| {
+                    format!(
+                        "{} instructions/request (totals {} and {}; {} responses checked)",
+                        report::thousands(i.per_request),
+                        report::thousands(i.small_total as f64),
+                        report::thousands(i.large_total as f64),
+                        report::thousands(i.responses as f64),
+                    )
+                },
+            )
+        })
+        .collect();
+    results.instructions.push(Section {
+        title: title.to_owned(),
+        rows,
+    });
 }

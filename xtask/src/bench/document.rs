@@ -1,15 +1,16 @@
 //! `BENCHMARKS.md`: the machine, the versions, the method, the commands and
 //! the result tables.
 
+use super::instructions::{LARGE, SMALL};
 use super::machine::Machine;
 use super::options::Options;
-use super::report::{Results, results_markdown, text_table};
+use super::report::{self, Results, results_markdown, text_table};
 
 /// The commands a reader needs to reproduce the figures.
 const COMMANDS: &str = "\
 cargo xtask bench                       # builds everything below, runs, writes this file
 cargo xtask bench --quick               # smoke run
-cargo xtask bench --only stdio|http|memory
+cargo xtask bench --only stdio|http|memory|instructions
 cargo xtask bench --server rmcp          # only servers whose name contains \"rmcp\"
 cargo xtask bench --build-only          # what CI runs
 
@@ -23,7 +24,8 @@ target/release/examples/bench-server stdio | http <addr> stateful | http <addr> 
 target/release/rmcp-bench-server stdio | stdio-pipes | http <addr> stateful | http <addr> stateless
 target/release/floor-stdio
 target/release/floor-http <addr> stateful|stateless
-taskset -c 0 <server> ...               # pinned runs (the load generator pins itself too)";
+taskset -c 0 <server> ...               # pinned runs (the load generator pins itself too)
+valgrind --tool=callgrind --callgrind-out-file=<file> <stdio server> < requests.jsonl > responses.jsonl";
 
 fn method(options: &Options) -> String {
     format!(
@@ -65,9 +67,27 @@ fn method(options: &Options) -> String {
 - **Startup** is the time from spawning the stdio server (with `initialize`
   written to its stdin at once) to reading the `initialize` response,
   median over {spawns} cold starts.
+- **Instructions** (needs `valgrind` on `PATH`, else the group is skipped):
+  each stdio server runs under `valgrind --tool=callgrind` with its stdin
+  redirected from a file holding `initialize`, `notifications/initialized`
+  and then N `tools/call echo` requests (the same {text_len}-byte text,
+  distinct ids), and its stdout to a file; its total instruction count
+  (callgrind's `Collected`, all threads) is read for N = {small} and
+  N = {large}. Instructions/request = (total at {large} − total at {small}) /
+  {extra}, which cancels start-up, the handshake and shutdown. Every
+  response is then checked (each id answered once, with the echoed text);
+  a server that does not answer every request (e.g. it exits at end of input
+  with calls in flight) is reported as failed, not measured. Counts do not
+  depend on machine load, but they are not time: cache misses, the kernel's
+  side of syscalls and waiting are not counted. Single-threaded servers
+  repeat their count exactly; multi-threaded ones vary by a percent or two
+  between runs (scheduling decides how often worker threads park and wake).
+  With stdin a regular file a server may take a different read path than
+  with a pipe (reads never wait and may return more at once). The profiles
+  stay in `target/bench-logs/callgrind/` for `callgrind_annotate`.
 - **Ratios.** `× rmcp` divides by rmcp's best variant in the same table
   (e.g. `stdio_pipes` over `stdio`); `× floor` by the floor. For req/s higher
-  is better; for times and memory lower is better.
+  is better; for times, memory and instructions lower is better.
 - **Floors** (`bench/floor/`): `floor-stdio` parses each line with
   serde_json and writes a canned-shape result on one blocking thread;
   `floor-http` is bare hyper 1.x on a multi-threaded tokio runtime doing the
@@ -87,6 +107,9 @@ fn method(options: &Options) -> String {
         duration = options.duration.as_secs_f64(),
         sessions = options.sessions,
         spawns = options.spawns,
+        small = report::thousands(SMALL as f64),
+        large = report::thousands(LARGE as f64),
+        extra = report::thousands((LARGE - SMALL) as f64),
     )
 }
 

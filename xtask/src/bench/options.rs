@@ -15,7 +15,9 @@ tables and writes BENCHMARKS.md.
 
 options:
   --quick               short smoke run (0.2 s warm-up, 1 s per scenario, 5 spawns)
-  --only GROUP[,GROUP]  run only these groups: stdio, http, memory
+  --only GROUP[,GROUP]  run only these groups: stdio, http, memory, instructions
+                        (instructions: CPU instructions per call under valgrind's
+                        callgrind; skipped when valgrind is not on PATH)
   --build-only          build every server, measure nothing (for CI)
   --no-build            use the binaries already built
   --warmup SECS         unmeasured seconds before each scenario (default 1)
@@ -43,6 +45,8 @@ pub(crate) struct Options {
     pub(crate) http: bool,
     /// Run the memory group (idle RSS, sessions).
     pub(crate) memory: bool,
+    /// Run the instructions group (callgrind counts per stdio call).
+    pub(crate) instructions: bool,
     /// Unmeasured time per scenario.
     pub(crate) warmup: Duration,
     /// Measured time per scenario.
@@ -67,6 +71,7 @@ impl Default for Options {
             stdio: true,
             http: true,
             memory: true,
+            instructions: true,
             warmup: Duration::from_secs(1),
             duration: Duration::from_secs(5),
             sessions: 2000,
@@ -120,15 +125,22 @@ impl Options {
                 "--no-build" => options.no_build = true,
                 "--only" => {
                     let groups = value()?;
-                    (options.stdio, options.http, options.memory) = (false, false, false);
+                    (
+                        options.stdio,
+                        options.http,
+                        options.memory,
+                        options.instructions,
+                    ) = (false, false, false, false);
                     for group in groups.split(',') {
                         match group.trim() {
                             "stdio" => options.stdio = true,
                             "http" => options.http = true,
                             "memory" => options.memory = true,
+                            "instructions" => options.instructions = true,
                             other => {
                                 return Err(format!(
-                                    "--only: unknown group {other:?} (stdio, http, memory)"
+                                    "--only: unknown group {other:?} \
+                                     (stdio, http, memory, instructions)"
                                 )
                                 .into());
                             }
@@ -178,12 +190,21 @@ mod tests {
     #[test]
     fn quick_and_overrides() {
         let o = parse(&["--quick", "--duration=2.5", "--only", "stdio,memory"]).unwrap();
-        assert!(o.quick && o.stdio && o.memory && !o.http);
+        assert!(o.quick && o.stdio && o.memory && !o.http && !o.instructions);
         assert_eq!(o.warmup, Duration::from_millis(200));
         assert_eq!(o.duration, Duration::from_millis(2500));
         assert_eq!(o.spawns, 5);
         let o = parse(&["--out", "-", "--sessions", "10", "--build-only"]).unwrap();
         assert_eq!((o.out, o.sessions, o.build_only), (None, 10, true));
+    }
+
+    #[test]
+    fn instructions_group() {
+        assert!(Options::default().instructions);
+        let o = parse(&["--only=instructions"]).unwrap();
+        assert!(o.instructions && !o.stdio && !o.http && !o.memory);
+        let o = parse(&["--only", "stdio,instructions"]).unwrap();
+        assert!(o.instructions && o.stdio && !o.http && !o.memory);
     }
 
     #[test]

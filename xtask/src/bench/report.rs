@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::instructions::Instructions;
 use super::servers::Role;
 use super::stats::{Measurement, Sessions, Startup};
 
@@ -48,6 +49,8 @@ pub(crate) struct Results {
     pub(crate) idle: Vec<Section<u64>>,
     /// Stateful session memory.
     pub(crate) sessions: Vec<Section<Sessions>>,
+    /// CPU instructions per stdio call (callgrind).
+    pub(crate) instructions: Vec<Section<Instructions>>,
 }
 
 impl Results {
@@ -70,7 +73,11 @@ impl Results {
                 .filter(|r| matches!(r.outcome, Outcome::Failed(_)))
                 .count()
         }
-        count(&self.throughput) + count(&self.startup) + count(&self.idle) + count(&self.sessions)
+        count(&self.throughput)
+            + count(&self.startup)
+            + count(&self.idle)
+            + count(&self.sessions)
+            + count(&self.instructions)
     }
 }
 
@@ -312,6 +319,34 @@ fn sessions_table(section: &Section<Sessions>) -> String {
     markdown_table(&header, &rows)
 }
 
+fn instructions_table(section: &Section<Instructions>) -> String {
+    let header = [
+        "server",
+        "instructions/request",
+        "× rmcp",
+        "× floor",
+        "responses checked",
+    ];
+    let per = |i: &Instructions| i.per_request;
+    let rmcp = best(&section.rows, Role::Rmcp, per, false);
+    let floor = best(&section.rows, Role::Floor, per, false);
+    let rows: Vec<Vec<String>> = section
+        .rows
+        .iter()
+        .map(|row| match &row.outcome {
+            Outcome::Done(i) => vec![
+                row.label.to_owned(),
+                thousands(i.per_request),
+                ratio(i.per_request, rmcp),
+                ratio(i.per_request, floor),
+                thousands(i.responses as f64),
+            ],
+            _ => missing(row, header.len()).unwrap_or_default(),
+        })
+        .collect();
+    markdown_table(&header, &rows)
+}
+
 /// One summary line: the best figure of ours, rmcp and the floor in a
 /// section, and the ratios between them.
 fn summary_row<T>(
@@ -407,6 +442,17 @@ pub(crate) fn summary_table(results: &Results) -> String {
             |v| format!("{v:.1}"),
         ));
     }
+    for s in &results.instructions {
+        let per = |v: &Instructions| v.per_request;
+        rows.push(summary_row(
+            &s.title,
+            "instructions/request",
+            &s.rows,
+            per,
+            false,
+            thousands,
+        ));
+    }
     markdown_table(&header, &rows)
 }
 
@@ -431,6 +477,9 @@ pub(crate) fn results_markdown(results: &Results) -> String {
     }
     for s in &results.sessions {
         add(&s.title, sessions_table(s));
+    }
+    for s in &results.instructions {
+        add(&s.title, instructions_table(s));
     }
     out
 }
@@ -563,5 +612,52 @@ mod tests {
         assert!(table.lines().nth(2).unwrap().contains("not built"));
         assert!(table.lines().nth(3).unwrap().contains("2.00×"));
         assert!(table.lines().nth(4).unwrap().contains("1.00×"));
+    }
+
+    #[test]
+    fn instructions_lower_is_better() {
+        let done = |per_request: f64| {
+            Outcome::Done(Instructions {
+                per_request,
+                small_total: 0,
+                large_total: 0,
+                responses: 11_002,
+            })
+        };
+        let row = |label, role, outcome| Row {
+            label,
+            role,
+            outcome,
+        };
+        let section = Section {
+            title: "instr".into(),
+            rows: vec![
+                row("ours", Role::Ours, done(20_000.0)),
+                row("rmcp a", Role::Rmcp, done(80_000.0)),
+                row("rmcp b", Role::Rmcp, done(78_000.0)),
+                row("floor", Role::Floor, done(6_000.0)),
+                row("rmcp c", Role::Rmcp, Outcome::Failed("dropped".into())),
+            ],
+        };
+        let table = instructions_table(&section);
+        let ours = table.lines().nth(2).unwrap();
+        for cell in ["20,000", "0.26×", "3.33×", "11,002"] {
+            assert!(ours.contains(cell), "{cell} in {ours}");
+        }
+        assert!(table.lines().nth(6).unwrap().contains("failed: dropped"));
+        let results = Results {
+            instructions: vec![section],
+            ..Results::default()
+        };
+        assert_eq!(results.failures(), 1);
+        let line = summary_table(&results).lines().nth(2).unwrap().to_owned();
+        assert!(
+            line.starts_with("| instr (instructions/request) |"),
+            "{line}"
+        );
+        for cell in ["20,000", "78,000", "6,000", "0.26×", "3.33×", "13.00×"] {
+            assert!(line.contains(cell), "{cell} in {line}");
+        }
+        assert!(results_markdown(&results).contains("\n### instr\n\n| server"));
     }
 }

@@ -130,12 +130,17 @@ pub(crate) struct Running {
     log: PathBuf,
 }
 
-fn log_path(log_dir: &Path, label: &str) -> PathBuf {
-    let slug: String = label
+/// A label as a file name: every character but ASCII letters and digits
+/// becomes `-`.
+pub(crate) fn slug(label: &str) -> String {
+    label
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    log_dir.join(format!("{slug}.log"))
+        .collect()
+}
+
+fn log_path(log_dir: &Path, label: &str) -> PathBuf {
+    log_dir.join(format!("{}.log", slug(label)))
 }
 
 fn spawn(

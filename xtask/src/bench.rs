@@ -317,7 +317,7 @@ fn instructions_group(catalogue: &Catalogue, log_dir: &Path, results: &mut Resul
         eprintln!("bench: valgrind is not on PATH; skipping the instructions group");
         return;
     }
-    let title = "stdio, CPU instructions per `tools/call` (callgrind)";
+    let title = "stdio, CPU instructions per `tools/call`, under callgrind";
     let rows = catalogue
         .stdio
         .iter()

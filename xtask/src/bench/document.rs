@@ -25,7 +25,7 @@ target/release/rmcp-bench-server stdio | stdio-pipes | http <addr> stateful | ht
 target/release/floor-stdio
 target/release/floor-http <addr> stateful|stateless
 taskset -c 0 <server> ...               # pinned runs (the load generator pins itself too)
-valgrind --tool=callgrind --callgrind-out-file=<file> <stdio server> < requests.jsonl > responses.jsonl";
+valgrind --tool=callgrind --callgrind-out-file=<file> <stdio server>   # requests piped in, stdin open until all answered";
 
 fn method(options: &Options) -> String {
     format!(
@@ -68,22 +68,22 @@ fn method(options: &Options) -> String {
   written to its stdin at once) to reading the `initialize` response,
   median over {spawns} cold starts.
 - **Instructions** (needs `valgrind` on `PATH`, else the group is skipped):
-  each stdio server runs under `valgrind --tool=callgrind` with its stdin
-  redirected from a file holding `initialize`, `notifications/initialized`
+  each stdio server runs under `valgrind --tool=callgrind` and is sent,
+  through a pipe and all at once, `initialize`, `notifications/initialized`
   and then N `tools/call echo` requests (the same {text_len}-byte text,
-  distinct ids), and its stdout to a file; its total instruction count
+  distinct ids); its stdin stays open until every response is back, then
+  closes, and the server exits. Its total instruction count
   (callgrind's `Collected`, all threads) is read for N = {small} and
   N = {large}. Instructions/request = (total at {large} − total at {small}) /
   {extra}, which cancels start-up, the handshake and shutdown. Every
   response is then checked (each id answered once, with the echoed text);
-  a server that does not answer every request (e.g. it exits at end of input
-  with calls in flight) is reported as failed, not measured. Counts do not
+  a server that does not answer every request is reported as failed, not
+  measured. Counts do not
   depend on machine load, but they are not time: cache misses, the kernel's
   side of syscalls and waiting are not counted. Single-threaded servers
   repeat their count exactly; multi-threaded ones vary by a percent or two
   between runs (scheduling decides how often worker threads park and wake).
-  With stdin a regular file a server may take a different read path than
-  with a pipe (reads never wait and may return more at once). The profiles
+  The profiles
   stay in `target/bench-logs/callgrind/` for `callgrind_annotate`.
 - **Ratios.** `× rmcp` divides by rmcp's best variant in the same table
   (e.g. `stdio_pipes` over `stdio`); `× floor` by the floor. For req/s higher

@@ -1,14 +1,16 @@
 //! CPU instructions per `tools/call`, counted by valgrind's callgrind: a
 //! figure that does not depend on what else the machine is doing.
 //!
-//! Each stdio server reads a request file (`initialize`,
-//! `notifications/initialized`, then `echo` calls) from its stdin under
-//! `valgrind --tool=callgrind`, once with [`SMALL`] calls and once with
-//! [`LARGE`]; the difference of the two totals divided by the difference of
-//! the call counts is the cost of one call, with start-up, the handshake and
-//! shutdown cancelled out. Every response is checked afterwards.
+//! Each stdio server runs under `valgrind --tool=callgrind` and is sent
+//! `initialize`, `notifications/initialized`, then `echo` calls through a
+//! pipe, all at once; its stdin stays open until every response is back, as
+//! a client would keep it. This is done once with [`SMALL`] calls and once
+//! with [`LARGE`]; the difference of the two totals divided by the difference
+//! of the call counts is the cost of one call, with start-up, the handshake
+//! and shutdown cancelled out. Every response is checked afterwards.
 
 use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -126,8 +128,8 @@ pub(crate) fn check_output(stdout: &[u8], calls: u64) -> Result<u64, Error> {
     if missing > 0 {
         let first = answered.iter().position(|&a| !a).unwrap_or_default();
         return Err(format!(
-            "{missing} of {} requests unanswered at end of input (stdin is a file; first \
-             missing id {first}): the server may exit with requests in flight",
+            "{missing} of {} requests unanswered (first missing id {first}): the server \
+             closed its stdout first",
             calls + 1
         )
         .into());
@@ -155,11 +157,12 @@ impl Files {
     }
 }
 
-/// Runs the server under callgrind on a request file of `calls` calls;
-/// returns `(total instructions, responses checked)`.
+/// Runs the server under callgrind with `calls` calls; returns `(total
+/// instructions, responses checked)`.
 fn run_once(target: &Target, calls: u64, dir: &Path) -> Result<(u64, u64), Error> {
     let files = Files::new(dir, target.label, calls);
-    std::fs::write(&files.requests, request_file(calls))?;
+    let requests = request_file(calls);
+    std::fs::write(&files.requests, &requests)?;
     let mut profile_arg = std::ffi::OsString::from("--callgrind-out-file=");
     profile_arg.push(&files.profile);
     let mut child = Command::new("valgrind")
@@ -167,11 +170,40 @@ fn run_once(target: &Target, calls: u64, dir: &Path) -> Result<(u64, u64), Error
         .arg(profile_arg)
         .arg(&target.program)
         .args(&target.args)
-        .stdin(File::open(&files.requests)?)
-        .stdout(File::create(&files.stdout)?)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
         .stderr(File::create(&files.stderr)?)
         .spawn()
         .map_err(|e| format!("starting valgrind: {e}"))?;
+    let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        return Err("valgrind's stdin or stdout is not a pipe".into());
+    };
+    // stdin stays open until the reader has every response (or the server
+    // closed its stdout): a server may stop at end of input with calls in flight.
+    let (all_answered, answered) = std::sync::mpsc::channel::<()>();
+    let writer = std::thread::spawn(move || {
+        let written = stdin.write_all(&requests);
+        let _ = answered.recv_timeout(TIMEOUT);
+        written
+    });
+    let expected = calls + 1;
+    let reader = std::thread::spawn(move || {
+        let mut stdout = BufReader::new(stdout);
+        let mut output = Vec::new();
+        let mut lines = 0;
+        loop {
+            match stdout.read_until(b'\n', &mut output) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    lines += 1;
+                    if lines == expected {
+                        let _ = all_answered.send(());
+                    }
+                }
+            }
+        }
+        output
+    });
     let deadline = Instant::now() + TIMEOUT;
     let status = loop {
         if let Some(status) = child.try_wait()? {
@@ -188,6 +220,9 @@ fn run_once(target: &Target, calls: u64, dir: &Path) -> Result<(u64, u64), Error
         }
         std::thread::sleep(Duration::from_millis(20));
     };
+    let output = reader.join().map_err(|_| "the stdout reader panicked")?;
+    std::fs::write(&files.stdout, &output)?;
+    let written = writer.join().map_err(|_| "the stdin writer panicked")?;
     let stderr = std::fs::read_to_string(&files.stderr).unwrap_or_default();
     let fail = |what: String| -> Error {
         let tail: Vec<&str> = stderr.lines().rev().take(6).collect();
@@ -202,10 +237,12 @@ fn run_once(target: &Target, calls: u64, dir: &Path) -> Result<(u64, u64), Error
     if !status.success() {
         return Err(fail(format!("exited with {status}")));
     }
+    if let Err(e) = written {
+        return Err(fail(format!("writing the requests failed: {e}")));
+    }
     let total = parse_total(&stderr)
         .ok_or_else(|| fail("no `Collected :` line from callgrind".to_owned()))?;
-    let responses = check_output(&std::fs::read(&files.stdout)?, calls)
-        .map_err(|e| format!("{e} ({calls}-call run)"))?;
+    let responses = check_output(&output, calls).map_err(|e| format!("{e} ({calls}-call run)"))?;
     Ok((total, responses))
 }
 

@@ -55,7 +55,7 @@ type InFlight = BoxFuture<'static, (Option<RequestId>, Option<JsonRpcMessage>)>;
 #[derive(Debug)]
 pub struct Connection {
     peer: Peer,
-    outbound: mpsc::Receiver<Outbound>,
+    outbound: mpsc::Receiver<Box<Outbound>>,
     config: ConnectionConfig,
 }
 
@@ -104,7 +104,7 @@ impl Connection {
 
 struct Engine<W, S> {
     peer: Peer,
-    outbound: mpsc::Receiver<Outbound>,
+    outbound: mpsc::Receiver<Box<Outbound>>,
     writer: W,
     service: S,
     in_flight: FuturesUnordered<InFlight>,
@@ -115,7 +115,7 @@ struct Engine<W, S> {
 enum Event {
     Inbound(Option<Result<Inbound, TransportError>>),
     Done(Option<RequestId>, Option<JsonRpcMessage>),
-    Outbound(Outbound),
+    Outbound(Box<Outbound>),
 }
 
 impl<W, S> Engine<W, S>
@@ -145,7 +145,7 @@ where
                 // Nothing more can arrive that needs an answer; what handlers
                 // queued before finishing is already written.
                 while let Ok(out) = self.outbound.try_recv() {
-                    self.writer.feed(out).await?;
+                    self.writer.feed(*out).await?;
                 }
                 self.writer.flush().await?;
                 break;
@@ -172,14 +172,14 @@ where
     /// Handles one event; `Ok(false)` when the reader has ended.
     async fn handle(&mut self, event: Event) -> Result<bool, TransportError> {
         match event {
-            Event::Outbound(out) => self.writer.feed(out).await?,
+            Event::Outbound(out) => self.writer.feed(*out).await?,
             Event::Done(id, reply) => {
                 if let Some(id) = &id {
                     self.tokens.remove(id);
                 }
                 // Messages the handler queued before it finished go first.
                 while let Ok(out) = self.outbound.try_recv() {
-                    self.writer.feed(out).await?;
+                    self.writer.feed(*out).await?;
                 }
                 if let Some(message) = reply {
                     self.writer

@@ -55,7 +55,7 @@ pub struct RequestOptions {
 }
 
 pub(crate) struct PeerShared {
-    tx: mpsc::Sender<Outbound>,
+    tx: mpsc::Sender<Box<Outbound>>,
     pending: Mutex<HashMap<RequestId, oneshot::Sender<Answer>>>,
     progress: Mutex<HashMap<ProgressToken, mpsc::Sender<ProgressNotificationParams>>>,
     next_id: AtomicI64,
@@ -89,7 +89,12 @@ impl std::fmt::Debug for Peer {
 impl Peer {
     /// A new peer handle and the receiver of everything it sends, which the
     /// connection's writer drains.
-    pub fn new(config: PeerConfig) -> (Peer, mpsc::Receiver<Outbound>) {
+    ///
+    /// Messages are queued boxed: a Tokio channel allocates its slots 32 at a
+    /// time, so a connection's idle queue costs 256 bytes, not 32 messages'
+    /// worth (3.5 KiB), which matters for many sessions and for stateless
+    /// requests, each of which has its own.
+    pub fn new(config: PeerConfig) -> (Peer, mpsc::Receiver<Box<Outbound>>) {
         let (tx, rx) = mpsc::channel(config.outbound_capacity.max(1));
         let shared = PeerShared {
             tx,
@@ -169,10 +174,10 @@ impl Peer {
 
     /// Sends any message, tagged with this handle's related request.
     pub async fn send(&self, message: JsonRpcMessage) -> Result<(), PeerError> {
-        let out = Outbound {
+        let out = Box::new(Outbound {
             message,
             related_request: self.related.clone(),
-        };
+        });
         self.shared
             .tx
             .send(out)
@@ -362,10 +367,10 @@ impl PendingGuard<'_> {
             };
             if let Ok(n) = JsonRpcNotification::new(CancelledNotification::METHOD, &params) {
                 // Best effort: a full queue must not block a dropped future.
-                let _ = self.peer.shared.tx.try_send(Outbound {
+                let _ = self.peer.shared.tx.try_send(Box::new(Outbound {
                     message: JsonRpcMessage::Notification(n),
                     related_request: self.peer.related.clone(),
-                });
+                }));
             }
         }
     }

@@ -19,7 +19,8 @@ pub struct Session {
     version: AtomicU8,
     initialized: AtomicBool,
     client: OnceLock<ClientHello>,
-    server: OnceLock<InitializeResult>,
+    /// Boxed: only a client's session holds one, and it is large.
+    server: OnceLock<Box<InitializeResult>>,
     log_level: AtomicU8,
     subscriptions: Mutex<HashSet<String>>,
     initialized_signal: tokio_util::sync::CancellationToken,
@@ -96,12 +97,12 @@ impl Session {
 
     /// The server's `initialize` result (client side).
     pub fn server(&self) -> Option<&InitializeResult> {
-        self.server.get()
+        self.server.get().map(|result| &**result)
     }
 
     /// Records the server's `initialize` result; only the first call counts.
     pub fn set_server(&self, result: InitializeResult) -> bool {
-        self.server.set(result).is_ok()
+        self.server.set(Box::new(result)).is_ok()
     }
 
     /// The minimum level of `notifications/message` the client asked for with

@@ -175,6 +175,19 @@ fn measure<T>(
     }
 }
 
+/// Runs one scenario on each of `targets`.
+fn measure_all<T>(
+    targets: &[Target],
+    scenario: &str,
+    run: impl Fn(&Target) -> Result<T, Error>,
+    show: impl Fn(&T) -> String,
+) -> Vec<Row<T>> {
+    targets
+        .iter()
+        .map(|target| measure(target, scenario, || run(target), &show))
+        .collect()
+}
+
 /// Other load (percent of one core) above which a run is flagged as noisy.
 pub(crate) const NOISY_PERCENT: f64 = 20.0;
 
@@ -211,36 +224,24 @@ fn stdio_group(
         ),
     ];
     for (title, window, pinned) in scenarios {
-        let rows = catalogue
-            .stdio
-            .iter()
-            .map(|target| {
-                measure(
-                    target,
-                    title,
-                    || load_stdio::throughput(target, window, pinned, plan, log_dir),
-                    show_rps,
-                )
-            })
-            .collect();
+        let rows = measure_all(
+            &catalogue.stdio,
+            title,
+            |target| load_stdio::throughput(target, window, pinned, plan, log_dir),
+            show_rps,
+        );
         results.throughput.push(Section {
             title: title.to_owned(),
             rows,
         });
     }
     let title = "stdio, spawn to first initialize response";
-    let rows = catalogue
-        .stdio
-        .iter()
-        .map(|target| {
-            measure(
-                target,
-                title,
-                || load_stdio::startup(target, spawns, log_dir),
-                |s| format!("{:.2} ms median", s.median.as_secs_f64() * 1e3),
-            )
-        })
-        .collect();
+    let rows = measure_all(
+        &catalogue.stdio,
+        title,
+        |target| load_stdio::startup(target, spawns, log_dir),
+        |s| format!("{:.2} ms median", s.median.as_secs_f64() * 1e3),
+    );
     results.startup.push(Section {
         title: title.to_owned(),
         rows,
@@ -261,18 +262,12 @@ fn http_group(catalogue: &Catalogue, plan: Plan, log_dir: &Path, results: &mut R
                 "{name}, {connections} keep-alive connection{}",
                 if connections == 1 { "" } else { "s" }
             );
-            let rows = catalogue
-                .http
-                .iter()
-                .map(|target| {
-                    measure(
-                        target,
-                        &title,
-                        || load_http::throughput(target, mode, connections, plan, log_dir),
-                        show_rps,
-                    )
-                })
-                .collect();
+            let rows = measure_all(
+                &catalogue.http,
+                &title,
+                |target| load_http::throughput(target, mode, connections, plan, log_dir),
+                show_rps,
+            );
             results.throughput.push(Section { title, rows });
         }
     }
@@ -280,35 +275,23 @@ fn http_group(catalogue: &Catalogue, plan: Plan, log_dir: &Path, results: &mut R
 
 fn memory_group(catalogue: &Catalogue, sessions: usize, log_dir: &Path, results: &mut Results) {
     let title = "Idle RSS, stdio (initialized, each tool called once)";
-    let rows = catalogue
-        .stdio
-        .iter()
-        .map(|target| {
-            measure(
-                target,
-                title,
-                || load_stdio::idle_rss(target, log_dir),
-                |kib| format!("{:.1} MiB", *kib as f64 / 1024.0),
-            )
-        })
-        .collect();
+    let rows = measure_all(
+        &catalogue.stdio,
+        title,
+        |target| load_stdio::idle_rss(target, log_dir),
+        |kib| format!("{:.1} MiB", *kib as f64 / 1024.0),
+    );
     results.idle.push(Section {
         title: title.to_owned(),
         rows,
     });
     let title = format!("Streamable HTTP, memory of {sessions} stateful sessions");
-    let rows = catalogue
-        .http
-        .iter()
-        .map(|target| {
-            measure(
-                target,
-                &title,
-                || load_http::sessions(target, sessions, log_dir),
-                |s| format!("{:.1} KiB/session", s.bytes_per_session() / 1024.0),
-            )
-        })
-        .collect();
+    let rows = measure_all(
+        &catalogue.http,
+        &title,
+        |target| load_http::sessions(target, sessions, log_dir),
+        |s| format!("{:.1} KiB/session", s.bytes_per_session() / 1024.0),
+    );
     results.sessions.push(Section { title, rows });
 }
 
@@ -318,26 +301,20 @@ fn instructions_group(catalogue: &Catalogue, log_dir: &Path, results: &mut Resul
         return;
     }
     let title = "stdio, CPU instructions per `tools/call`, under callgrind";
-    let rows = catalogue
-        .stdio
-        .iter()
-        .map(|target| {
-            measure(
-                target,
-                title,
-                || instructions::measure(target, log_dir),
-                |i| {
-                    format!(
-                        "{} instructions/request (totals {} and {}; {} responses checked)",
-                        report::thousands(i.per_request),
-                        report::thousands(i.small_total as f64),
-                        report::thousands(i.large_total as f64),
-                        report::thousands(i.responses as f64),
-                    )
-                },
+    let rows = measure_all(
+        &catalogue.stdio,
+        title,
+        |target| instructions::measure(target, log_dir),
+        |i| {
+            format!(
+                "{} instructions/request (totals {} and {}; {} responses checked)",
+                report::thousands(i.per_request),
+                report::thousands(i.small_total as f64),
+                report::thousands(i.large_total as f64),
+                report::thousands(i.responses as f64),
             )
-        })
-        .collect();
+        },
+    );
     results.instructions.push(Section {
         title: title.to_owned(),
         rows,

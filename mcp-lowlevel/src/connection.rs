@@ -245,11 +245,9 @@ where
                     cancellation: CancellationToken::new(),
                     extensions,
                 };
-                let call = self.service.clone().oneshot(incoming);
+                let handled = handle_notification(self.service.clone(), incoming);
                 self.in_flight.push(Box::pin(async move {
-                    if let Err(e) = AssertUnwindSafe(call).catch_unwind().await {
-                        tracing::error!(panic = ?panic_message(&e), "notification handler panicked");
-                    }
+                    handled.await;
                     (None, None)
                 }));
             }
@@ -276,26 +274,9 @@ where
                     cancellation: token.clone(),
                     extensions,
                 };
-                let call = self.service.clone().oneshot(incoming);
-                self.in_flight.push(Box::pin(async move {
-                    let guarded = AssertUnwindSafe(call).catch_unwind();
-                    let reply = tokio::select! {
-                        biased;
-                        _ = token.cancelled() => None,
-                        outcome = guarded => Some(match outcome {
-                            Ok(Ok(reply)) => reply,
-                            Ok(Err(e)) => Some(crate::service::service_error(id.clone(), e.into())),
-                            Err(panic) => {
-                                tracing::error!(panic = ?panic_message(&panic), "request handler panicked");
-                                Some(error_response(
-                                    id.clone(),
-                                    ErrorObject::new(ErrorCode::INTERNAL_ERROR, "Internal error: the request handler panicked"),
-                                ))
-                            }
-                        }),
-                    };
-                    (Some(id), reply.flatten())
-                }));
+                let reply = answer_request(self.service.clone(), incoming, id.clone(), token);
+                self.in_flight
+                    .push(Box::pin(async move { (Some(id), reply.await) }));
             }
         }
         Ok(())
@@ -321,6 +302,46 @@ where
             }
             _ => {}
         }
+    }
+}
+
+/// Runs a request through `service` and makes its answer: the handler's
+/// response, an error for a failed service or a panicking handler, or `None`
+/// once `cancellation` fires (the handler's future is dropped then).
+pub(crate) async fn answer_request<S: McpService>(
+    service: S,
+    incoming: Incoming,
+    id: RequestId,
+    cancellation: CancellationToken,
+) -> Option<JsonRpcMessage> {
+    let guarded = AssertUnwindSafe(service.oneshot(incoming)).catch_unwind();
+    tokio::select! {
+        biased;
+        _ = cancellation.cancelled() => None,
+        outcome = guarded => match outcome {
+            Ok(Ok(reply)) => reply,
+            Ok(Err(e)) => Some(crate::service::service_error(id, e.into())),
+            Err(panic) => {
+                tracing::error!(panic = ?panic_message(&panic), "request handler panicked");
+                Some(error_response(
+                    id,
+                    ErrorObject::new(
+                        ErrorCode::INTERNAL_ERROR,
+                        "Internal error: the request handler panicked",
+                    ),
+                ))
+            }
+        },
+    }
+}
+
+/// Runs a notification through `service`; a panicking handler is logged.
+pub(crate) async fn handle_notification<S: McpService>(service: S, incoming: Incoming) {
+    if let Err(e) = AssertUnwindSafe(service.oneshot(incoming))
+        .catch_unwind()
+        .await
+    {
+        tracing::error!(panic = ?panic_message(&e), "notification handler panicked");
     }
 }
 

@@ -23,11 +23,13 @@
 //! | [`Router`], [`RouterService`] | method table and its `tower::Service` over [`Incoming`] |
 //! | [`Server`], [`RunningServer`] | handshake, `ping`, `logging/setLevel`, `server/discover`, capabilities, lifespan |
 //! | [`Connection`], [`serve`] | the engine: reads a transport, runs the service, writes answers |
+//! | [`answer`] | one message answered without a connection (a 2026-07-28 `POST`) |
 //! | [`Peer`] | sends requests and notifications to the other side |
 //! | [`RequestContext`] | what a handler knows: id, `_meta`, version, client, peer, state |
 //! | [`memory`] | an in-memory client/server pair for tests |
 //! | [`tasks`] | server-side tasks: the engine, its store, both eras' wire shapes |
 
+mod answer;
 mod connection;
 mod context;
 mod error;
@@ -41,6 +43,7 @@ mod service;
 mod session;
 pub mod tasks;
 
+pub use answer::{AnswerStream, answer};
 pub use connection::{Connection, ConnectionConfig, serve};
 pub use context::{NotificationContext, RequestContext};
 pub use error::{HandlerError, PeerError};

@@ -319,6 +319,12 @@ impl<S: Send + Sync + 'static> RunningServer<S> {
             .await
     }
 
+    /// Answers one message without a connection, as a 2026-07-28 HTTP `POST`
+    /// needs: see [`answer`](crate::answer).
+    pub fn answer(&self, inbound: mcp_transport::Inbound) -> crate::AnswerStream {
+        crate::answer(self.service(), inbound, self.connection.peer.clone())
+    }
+
     /// Serves one connection through a tower layer stack around the router.
     pub async fn serve_with<T, L>(&self, transport: T, layer: L) -> Result<(), TransportError>
     where

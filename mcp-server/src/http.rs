@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwapOption;
 use mcp_lowlevel::RunningServer;
+use mcp_transport::Inbound;
 use mcp_transport::http::{
-    HeaderValidator, HttpServer, SessionHandler, SessionTransport, StreamableHttpConfig,
+    Answer, HeaderValidator, HttpServer, SessionHandler, SessionTransport, StreamableHttpConfig,
     StreamableHttpService, header_matches_value,
 };
 use mcp_types::{ErrorCode, ErrorObject, JsonRpcRequest, ToolInputSchema};
@@ -37,6 +38,10 @@ impl<S: Send + Sync + 'static> SessionHandler for HttpHandler<S> {
                 tracing::debug!(error = %e, "HTTP session ended with an error");
             }
         }
+    }
+
+    fn answer(&self, inbound: Inbound) -> Result<Answer, Inbound> {
+        Ok(Box::pin(self.running.answer(inbound)))
     }
 }
 

@@ -2,6 +2,7 @@
 //! over the in-memory pair and (feature `http`) over Streamable HTTP on a
 //! real socket.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use mcp_lowlevel::memory::{ConnectedClient, connect};
@@ -14,6 +15,17 @@ use mcp_types::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+
+/// How many `hang` tool calls have gone away (their futures dropped).
+static HANGS_DROPPED: AtomicUsize = AtomicUsize::new(0);
+
+struct CountsDrops;
+
+impl Drop for CountsDrops {
+    fn drop(&mut self) {
+        HANGS_DROPPED.fetch_add(1, Ordering::SeqCst);
+    }
+}
 
 /// Add two numbers
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -77,6 +89,12 @@ fn server() -> McpServer {
             }
             ctx.info("finished").await;
             "done"
+        })
+        .tool("hang", |ctx: Context| async move {
+            let _guard = CountsDrops;
+            ctx.report_progress(1.0, None, Some("started".to_owned()))
+                .await;
+            std::future::pending::<String>().await
         })
         .tool("ask", |ctx: Context| async move {
             match ctx.elicit::<Contact>("Your email?").await? {
@@ -784,4 +802,36 @@ async fn runtime_changes_notify_and_apply() {
     );
     assert!(handle.remove_tool("late"));
     assert!(!handle.remove_tool("late"));
+}
+
+#[tokio::test]
+async fn a_call_the_client_gives_up_on_is_cancelled_in_every_era() {
+    for era in eras() {
+        let c = Client::new(era, all_caps()).await;
+        let before = HANGS_DROPPED.load(Ordering::SeqCst);
+        let (tx, mut rx) = tokio::sync::mpsc::channel(8);
+        let mut params = json!({"name": "hang"});
+        if let Some(m) = &c.stateless {
+            params["_meta"] = m.clone();
+        }
+        let options = RequestOptions {
+            progress: Some(tx),
+            ..Default::default()
+        };
+        let call = c.peer.request_raw("tools/call", &params, options);
+        tokio::select! {
+            outcome = call => panic!("{era:?}: `hang` never answers, got {outcome:?}"),
+            step = rx.recv() => {
+                // The tool runs and streams: now the client stops waiting.
+                assert_eq!(step.map(|p| p.progress), Some(1.0), "{era:?}");
+            }
+        }
+        tokio::time::timeout(Duration::from_secs(5), async {
+            while HANGS_DROPPED.load(Ordering::SeqCst) == before {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("{era:?}: the tool's future is dropped"));
+    }
 }

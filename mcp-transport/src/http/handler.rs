@@ -1,8 +1,19 @@
 //! [`SessionHandler`]: what the HTTP server runs on each transport it opens.
 
 use std::future::Future;
+use std::pin::Pin;
+
+use futures::Stream;
+use mcp_types::JsonRpcMessage;
 
 use super::session_transport::SessionTransport;
+use crate::Inbound;
+
+/// What a server sends about one 2026-07-28 message, as
+/// [`SessionHandler::answer`] returns it: the notifications about a request,
+/// then its response, then the end. Dropping it before the end cancels the
+/// request.
+pub type Answer = Pin<Box<dyn Stream<Item = JsonRpcMessage> + Send + 'static>>;
 
 /// Runs a protocol engine on a [`SessionTransport`] that the HTTP server opened:
 /// once per session in the session era (2025-03-26 to 2025-11-25), once per
@@ -35,6 +46,17 @@ use super::session_transport::SessionTransport;
 pub trait SessionHandler: Send + Sync + 'static {
     /// Serves one transport until its reader ends.
     fn serve(&self, transport: SessionTransport) -> impl Future<Output = ()> + Send + 'static;
+
+    /// Answers one 2026-07-28 message (the body of a `POST`) directly; or, as
+    /// the default does, gives it back to be served by
+    /// [`serve`](Self::serve) on a transport that carries only this message.
+    ///
+    /// A handler that can answer a message without a connection (as
+    /// `mcp_lowlevel::RunningServer::answer` does) saves a channel pair and an
+    /// engine per request.
+    fn answer(&self, inbound: Inbound) -> Result<Answer, Inbound> {
+        Err(inbound)
+    }
 }
 
 impl<F, Fut> SessionHandler for F

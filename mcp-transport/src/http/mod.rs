@@ -28,7 +28,7 @@ pub use event_store::{
     EventId, EventLog, EventStore, InMemoryEventStore, InvalidEventId, STANDALONE_STREAM,
 };
 #[doc(inline)]
-pub use handler::SessionHandler;
+pub use handler::{Answer, SessionHandler};
 #[doc(inline)]
 pub use headers::{
     HeaderValueError, LAST_EVENT_ID, MCP_METHOD, MCP_NAME, MCP_PARAM_PREFIX, MCP_PROTOCOL_VERSION,

@@ -8,8 +8,8 @@ use std::sync::{Mutex, PoisonError};
 use std::task::{Context, Poll, Waker, ready};
 
 use bytes::Bytes;
-use futures::StreamExt;
 use futures::channel::mpsc as fmpsc;
+use futures::{Stream, StreamExt};
 use http::StatusCode;
 use http::request::Parts;
 use mcp_types::{
@@ -18,7 +18,7 @@ use mcp_types::{
 
 use super::config::StreamableHttpConfig;
 use super::guard::Accept;
-use super::handler::SessionHandler;
+use super::handler::{Answer, SessionHandler};
 use super::headers::{MCP_METHOD, MCP_NAME, decode_header_value, single, trim_ows};
 use super::peek::Peek;
 use super::response::{self, HttpResponse};
@@ -119,7 +119,7 @@ fn validate(
     Ok(())
 }
 
-/// What a request's engine said next.
+/// What a request's answer said next.
 enum Next {
     /// The response (or error) to the request.
     Final(JsonRpcMessage),
@@ -127,72 +127,37 @@ enum Next {
     Notification(JsonRpcMessage),
 }
 
-/// The engine of one request, polled by the request itself.
+/// One 2026-07-28 request in flight: the handler's [`Answer`] to it.
 ///
-/// The `Mutex` is never locked (the future is reached with `get_mut`); it only
+/// The answer is polled inside the call, on the task that serves the HTTP
+/// connection, so a request costs no task switch. Dropped before the request
+/// was answered (the client closed the response), the call drops the answer,
+/// which cancels the request.
+///
+/// The `Mutex` is never locked (the answer is reached with `get_mut`); it only
 /// makes the response body `Sync` without `unsafe`.
-type Engine = Mutex<Pin<Box<dyn Future<Output = ()> + Send>>>;
-
-/// One 2026-07-28 request in flight: its engine and the channels to it.
-///
-/// The engine runs inside the call, on the task that serves the HTTP
-/// connection, so a request costs no task switch. Once the request is
-/// answered the engine's input ends and, if it does not stop at once, it is
-/// left to finish on a task of its own.
-///
-/// Dropped before the request was answered (the client closed the response),
-/// the call cancels the request: the engine gets `notifications/cancelled`,
-/// then the end of its input, and goes on alone until it stops.
 pub(crate) struct Call {
     id: RequestId,
-    inbound: Option<fmpsc::Sender<Inbound>>,
-    outbound: fmpsc::Receiver<Outbound>,
-    engine: Option<Engine>,
+    answer: Mutex<Answer>,
     finished: bool,
 }
 
 impl Call {
-    /// Lets go of the engine: it is polled once more (its input may just have
-    /// ended) and, unless that ends it, spawned.
-    fn release_engine(&mut self) {
-        let Some(engine) = self.engine.take() else {
-            return;
-        };
-        let mut engine = engine.into_inner().unwrap_or_else(PoisonError::into_inner);
-        let mut cx = Context::from_waker(Waker::noop());
-        if engine.as_mut().poll(&mut cx).is_pending() {
-            tokio::spawn(engine);
-        }
-    }
-
-    fn finish(&mut self) {
-        self.finished = true;
-        // The engine's input ends: it stops once it has nothing in flight.
-        self.inbound = None;
-        self.release_engine();
-    }
-
-    fn poll_engine(&mut self, cx: &mut Context<'_>) {
-        if let Some(engine) = &mut self.engine {
-            let future = engine.get_mut().unwrap_or_else(PoisonError::into_inner);
-            if future.as_mut().poll(cx).is_ready() {
-                self.engine = None;
-            }
-        }
-    }
-
     fn poll_message(&mut self, cx: &mut Context<'_>) -> Poll<Option<Next>> {
         if self.finished {
             return Poll::Ready(None);
         }
+        let answer = self
+            .answer
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
         loop {
-            self.poll_engine(cx);
-            let Some(out) = ready!(self.outbound.poll_next_unpin(cx)) else {
-                tracing::warn!(id = %self.id, "the engine ended without answering the request");
-                self.finish();
+            let Some(message) = ready!(answer.as_mut().poll_next(cx)) else {
+                tracing::warn!(id = %self.id, "the handler ended without answering the request");
+                self.finished = true;
                 return Poll::Ready(None);
             };
-            match out.message {
+            match message {
                 JsonRpcMessage::Request(r) => {
                     tracing::warn!(
                         method = %r.method,
@@ -200,18 +165,18 @@ impl Call {
                     );
                 }
                 JsonRpcMessage::Response(ref r) if r.id == self.id => {
-                    self.finish();
-                    return Poll::Ready(Some(Next::Final(out.message)));
+                    self.finished = true;
+                    return Poll::Ready(Some(Next::Final(message)));
                 }
                 JsonRpcMessage::Error(ref e) if e.id.as_ref() == Some(&self.id) => {
-                    self.finish();
-                    return Poll::Ready(Some(Next::Final(out.message)));
+                    self.finished = true;
+                    return Poll::Ready(Some(Next::Final(message)));
                 }
                 JsonRpcMessage::Response(_) | JsonRpcMessage::Error(_) => {
                     tracing::warn!(id = %self.id, "dropping a response to another request");
                 }
                 JsonRpcMessage::Notification(_) => {
-                    return Poll::Ready(Some(Next::Notification(out.message)));
+                    return Poll::Ready(Some(Next::Notification(message)));
                 }
             }
         }
@@ -227,7 +192,73 @@ impl Call {
     }
 }
 
-impl Drop for Call {
+/// The engine of one message, polled by whoever reads its answer.
+type Engine = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// The answer of a handler that does not answer messages itself (the default
+/// of [`SessionHandler::answer`]): its engine, serving a transport that
+/// carries only this message, and the channels to it.
+///
+/// The engine runs inside `poll_next`. Once the request is answered the
+/// engine's input ends and, if it does not stop at once, it is left to finish
+/// on a task of its own. Dropped before that, it cancels the request: the
+/// engine gets `notifications/cancelled`, then the end of its input, and goes
+/// on alone until it stops.
+struct EngineAnswer {
+    id: RequestId,
+    inbound: Option<fmpsc::Sender<Inbound>>,
+    outbound: fmpsc::Receiver<Outbound>,
+    engine: Option<Engine>,
+    finished: bool,
+}
+
+impl EngineAnswer {
+    /// Lets go of the engine: it is polled once more (its input may just have
+    /// ended) and, unless that ends it, spawned.
+    fn release_engine(&mut self) {
+        if let Some(engine) = self.engine.take() {
+            run_detached(engine);
+        }
+    }
+
+    fn finish(&mut self) {
+        self.finished = true;
+        // The engine's input ends: it stops once it has nothing in flight.
+        self.inbound = None;
+        self.release_engine();
+    }
+}
+
+impl Stream for EngineAnswer {
+    type Item = JsonRpcMessage;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<JsonRpcMessage>> {
+        let this = &mut *self;
+        if this.finished {
+            return Poll::Ready(None);
+        }
+        if let Some(engine) = &mut this.engine
+            && engine.as_mut().poll(cx).is_ready()
+        {
+            this.engine = None;
+        }
+        let Some(out) = ready!(this.outbound.poll_next_unpin(cx)) else {
+            this.finish();
+            return Poll::Ready(None);
+        };
+        let last = match &out.message {
+            JsonRpcMessage::Response(r) => r.id == this.id,
+            JsonRpcMessage::Error(e) => e.id.as_ref() == Some(&this.id),
+            _ => false,
+        };
+        if last {
+            this.finish();
+        }
+        Poll::Ready(Some(out.message))
+    }
+}
+
+impl Drop for EngineAnswer {
     fn drop(&mut self) {
         if self.finished {
             return;
@@ -243,6 +274,14 @@ impl Drop for Call {
             }
         }
         self.release_engine();
+    }
+}
+
+/// Polls `future` once and, unless that ends it, spawns it.
+fn run_detached(mut future: Pin<Box<dyn Future<Output = ()> + Send>>) {
+    let mut cx = Context::from_waker(Waker::noop());
+    if future.as_mut().poll(&mut cx).is_pending() {
+        tokio::spawn(future);
     }
 }
 
@@ -268,27 +307,24 @@ pub(crate) async fn post<H: SessionHandler>(
     if let Err(e) = validate(&inner.config, &parts, &message) {
         return response::error(StatusCode::BAD_REQUEST, message.id().cloned(), e);
     }
-    let (transport, mut end) =
-        SessionTransport::channel(inner.config.channel_capacity, None, false);
-    let engine: Pin<Box<dyn Future<Output = ()> + Send>> = Box::pin(inner.handler.serve(transport));
     let mut extensions = http::Extensions::new();
     extensions.insert(parts);
-    // The channel is new: it has room.
-    let _ = end.inbound.try_send(Inbound {
+    let inbound = Inbound {
         message,
         extensions,
-    });
+    };
+    let answer = match inner.handler.answer(inbound) {
+        Ok(answer) => answer,
+        Err(inbound) => engine_answer(inner, inbound, id.clone()),
+    };
     let Some(id) = id else {
-        // The engine reads the notification, then the end of its input.
-        drop(end);
-        tokio::spawn(engine);
+        // A notification: nothing to send back but 202.
+        run_detached(Box::pin(answer.for_each(|_| std::future::ready(()))));
         return response::status(StatusCode::ACCEPTED);
     };
     let mut call = Call {
         id,
-        inbound: Some(end.inbound),
-        outbound: end.outbound,
-        engine: Some(Mutex::new(engine)),
+        answer: Mutex::new(answer),
         finished: false,
     };
     let stream_ok = accept.sse && !inner.config.json_response;
@@ -321,4 +357,31 @@ pub(crate) async fn post<H: SessionHandler>(
             }
         }
     }
+}
+
+/// Serves `inbound` with the handler's own engine, on a transport that carries
+/// only this message.
+fn engine_answer<H: SessionHandler>(
+    inner: &Inner<H>,
+    inbound: Inbound,
+    id: Option<RequestId>,
+) -> Answer {
+    let (transport, mut end) =
+        SessionTransport::channel(inner.config.channel_capacity, None, false);
+    let engine: Engine = Box::pin(inner.handler.serve(transport));
+    // The channel is new: it has room.
+    let _ = end.inbound.try_send(inbound);
+    let Some(id) = id else {
+        // The engine reads the notification, then the end of its input.
+        drop(end);
+        run_detached(engine);
+        return Box::pin(futures::stream::empty());
+    };
+    Box::pin(EngineAnswer {
+        id,
+        inbound: Some(end.inbound),
+        outbound: end.outbound,
+        engine: Some(engine),
+        finished: false,
+    })
 }

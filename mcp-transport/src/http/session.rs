@@ -164,8 +164,12 @@ fn create_session<H: SessionHandler>(
             sse_polling: inner.config.sse_polling,
         },
     );
-    tokio::spawn(router.run());
-    tokio::spawn(inner.handler.serve(transport));
+    // One task runs both: each message between them is then a wake-up of
+    // the same task, never a hop to another worker thread.
+    tokio::spawn(futures::future::join(
+        router.run(),
+        inner.handler.serve(transport),
+    ));
     tracing::debug!(session = %sid, "session started");
     Ok(session)
 }

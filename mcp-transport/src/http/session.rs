@@ -337,12 +337,17 @@ pub(crate) async fn post<H: SessionHandler>(
                 Err(_) => session_gone(answer_id),
             }
         }
-        (_, Some(rx)) => response::sse(SseBody::new(
-            VecDeque::new(),
-            Source::Channel(rx),
-            inner.config.keep_alive,
-            Some(StreamGuard::new(session.clone())),
-        )),
+        (_, Some(rx)) => {
+            // Let the session's task run first: a quick answer is then ready
+            // when the headers go out, and both leave in one write.
+            tokio::task::yield_now().await;
+            response::sse(SseBody::new(
+                VecDeque::new(),
+                Source::Channel(rx),
+                inner.config.keep_alive,
+                Some(StreamGuard::new(session.clone())),
+            ))
+        }
         (None, None) => unreachable!("a stream is either JSON or SSE"),
     };
     if initialize && let Ok(value) = HeaderValue::from_str(&session.id) {

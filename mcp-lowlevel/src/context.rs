@@ -1,6 +1,6 @@
 //! [`RequestContext`]: everything a request handler may ask about its request.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use mcp_types::{
     ClientCapabilities, Implementation, InputRequests, InputRequiredResult, InputResponses,
@@ -8,6 +8,7 @@ use mcp_types::{
     ProgressNotification, ProgressNotificationParams, ProtocolVersion, RequestId, meta,
 };
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tokio_util::sync::CancellationToken;
 
 use crate::mrtr::StateKey;
@@ -21,7 +22,7 @@ use crate::{HandlerError, Peer, PeerError};
 pub struct RequestContext<S> {
     pub(crate) id: RequestId,
     pub(crate) method: &'static str,
-    pub(crate) meta: Meta,
+    pub(crate) meta: RequestMeta,
     pub(crate) version: ProtocolVersion,
     pub(crate) client_info: Option<Arc<Implementation>>,
     pub(crate) client_capabilities: Arc<ClientCapabilities>,
@@ -58,6 +59,38 @@ impl<S> Clone for RequestContext<S> {
     }
 }
 
+/// A request's `_meta`, kept as the request's text and read into a [`Meta`]
+/// only when a handler asks: the router reads the members it needs straight
+/// from the text, and most handlers never look at the rest.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RequestMeta {
+    /// The `_meta` object's text, checked to be an object.
+    raw: Option<Box<RawValue>>,
+    parsed: OnceLock<Meta>,
+}
+
+impl RequestMeta {
+    /// `_meta` from its text, which must be a JSON object.
+    pub(crate) fn from_object(raw: Box<RawValue>) -> Self {
+        debug_assert!(raw.get().starts_with('{'));
+        RequestMeta {
+            raw: Some(raw),
+            parsed: OnceLock::new(),
+        }
+    }
+
+    /// The `_meta` as a map.
+    pub(crate) fn get(&self) -> &Meta {
+        self.parsed.get_or_init(|| {
+            // The text is a JSON object, so it reads as a map.
+            self.raw
+                .as_ref()
+                .and_then(|raw| serde_json::from_str(raw.get()).ok())
+                .unwrap_or_default()
+        })
+    }
+}
+
 /// Which `notifications/message` levels reach the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum LogFilter {
@@ -82,12 +115,12 @@ impl<S> RequestContext<S> {
 
     /// The request's `_meta`.
     pub fn meta(&self) -> &Meta {
-        &self.meta
+        self.meta.get()
     }
 
     /// The progress token the client asked progress notifications to carry.
     pub fn progress_token(&self) -> Option<RequestId> {
-        self.meta.progress_token()
+        self.meta.get().progress_token()
     }
 
     /// The revision this request is served under.
@@ -132,7 +165,10 @@ impl<S> RequestContext<S> {
 
     /// The `traceparent` of the request's `_meta`, for distributed tracing.
     pub fn traceparent(&self) -> Option<&str> {
-        self.meta.get(meta::TRACEPARENT).and_then(Value::as_str)
+        self.meta
+            .get()
+            .get(meta::TRACEPARENT)
+            .and_then(Value::as_str)
     }
 
     /// Whether a `notifications/message` at `level` would reach the client.

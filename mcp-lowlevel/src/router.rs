@@ -20,6 +20,7 @@ use tracing::Instrument;
 
 use crate::HandlerError;
 use crate::context::{LogFilter, NotificationContext, RequestContext};
+use crate::head::{KnownMeta, ParamsMeta, may_carry_head, member};
 use crate::mrtr::StateKey;
 use crate::service::{Incoming, IncomingMessage, error_response};
 
@@ -394,39 +395,6 @@ fn record_name(span: &tracing::Span, request: &JsonRpcRequest) {
     }
 }
 
-/// The `_meta` member of a request's params, read without the rest.
-#[derive(Deserialize, Default)]
-struct ParamsMeta {
-    #[serde(rename = "_meta", default)]
-    meta: Option<Meta>,
-    #[serde(rename = "inputResponses", default)]
-    input_responses: Option<Value>,
-    #[serde(rename = "requestState", default)]
-    request_state: Option<Value>,
-}
-
-/// Whether `params` may hold a member of [`ParamsMeta`]. Most requests carry
-/// none, and a byte search costs far less than a parse. A key spelled with
-/// escapes (`"\u005fmeta"`) would slip past the search, so any backslash
-/// means "maybe".
-fn may_carry_head(params: &str) -> bool {
-    let bytes = params.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| match b {
-        b'\\' => true,
-        b'"' => {
-            let rest = &bytes[i + 1..];
-            // The first letter picks the one key worth comparing.
-            match rest.first() {
-                Some(b'_') => rest.starts_with(b"_meta\""),
-                Some(b'i') => rest.starts_with(b"inputResponses\""),
-                Some(b'r') => rest.starts_with(b"requestState\""),
-                _ => false,
-            }
-        }
-        _ => false,
-    })
-}
-
 type Prepared<S> = (Route<S>, RequestContext<S>, Option<Box<RawValue>>);
 
 impl<S> Clone for Route<S> {
@@ -447,26 +415,41 @@ fn prepare<S>(
     extensions: Arc<http::Extensions>,
 ) -> Result<Prepared<S>, ErrorObject> {
     let JsonRpcRequest { id, method, params } = request;
-    let head: ParamsMeta = match &params {
-        Some(p) if may_carry_head(p.get()) => serde_json::from_str(p.get()).map_err(|e| {
-            ErrorObject::new(
-                ErrorCode::INVALID_PARAMS,
-                format!("Invalid params for `{method}`: {e}"),
-            )
-        })?,
+    let invalid = |e: serde_json::Error| {
+        ErrorObject::new(
+            ErrorCode::INVALID_PARAMS,
+            format!("Invalid params for `{method}`: {e}"),
+        )
+    };
+    let head: ParamsMeta<'_> = match &params {
+        Some(p) if may_carry_head(p.get()) => serde_json::from_str(p.get()).map_err(invalid)?,
         _ => ParamsMeta::default(),
     };
-    let meta = head.meta.unwrap_or_default();
+    let known: KnownMeta<'_> = match head.meta {
+        Some(raw) if raw.get().starts_with('{') => {
+            serde_json::from_str(raw.get()).map_err(invalid)?
+        }
+        Some(raw) => {
+            return Err(ErrorObject::new(
+                ErrorCode::INVALID_PARAMS,
+                format!(
+                    "Invalid params for `{method}`: `_meta` must be an object, not `{}`",
+                    raw.get()
+                ),
+            ));
+        }
+        None => KnownMeta::default(),
+    };
     let config = &inner.config;
     let session = peer.session();
 
-    let (version, client_info, client_capabilities, log_level) = match meta.protocol_version() {
+    let (version, client_info, client_capabilities, log_level) = match known.protocol_version() {
         Some(requested) => {
-            let version = ProtocolVersion::parse(requested)
+            let version = ProtocolVersion::parse(&requested)
                 .filter(|v| v.is_stateless() && config.supported_versions.contains(v))
-                .ok_or_else(|| unsupported_version(config, requested))?;
-            let capabilities = meta
-                .get(meta::CLIENT_CAPABILITIES)
+                .ok_or_else(|| unsupported_version(config, &requested))?;
+            let capabilities = known
+                .client_capabilities
                 .ok_or_else(|| {
                     ErrorObject::new(
                         ErrorCode::INVALID_PARAMS,
@@ -476,8 +459,8 @@ fn prepare<S>(
                         ),
                     )
                 })
-                .and_then(|v| {
-                    ClientCapabilities::deserialize(v)
+                .and_then(|raw| {
+                    serde_json::from_str::<ClientCapabilities>(raw.get())
                         .map(Arc::new)
                         .map_err(|e| {
                             ErrorObject::new(
@@ -489,13 +472,13 @@ fn prepare<S>(
                             )
                         })
                 })?;
-            let log = match meta.get_as::<LoggingLevel>(meta::LOG_LEVEL) {
+            let log = match member::<LoggingLevel>(known.log_level) {
                 Some(level) => LogFilter::AtLeast(level),
                 None => LogFilter::Off,
             };
             (
                 version,
-                meta.get_as(meta::CLIENT_INFO).map(Arc::new),
+                member::<mcp_types::Implementation>(known.client_info).map(Arc::new),
                 capabilities,
                 log,
             )
@@ -580,6 +563,10 @@ fn prepare<S>(
         (None, None)
     };
 
+    let meta = head
+        .meta
+        .map(|raw| crate::context::RequestMeta::from_object(raw.to_owned()))
+        .unwrap_or_default();
     let ctx = RequestContext {
         id,
         method,

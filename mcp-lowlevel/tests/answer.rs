@@ -72,6 +72,17 @@ async fn server(flags: &Flags) -> RunningServer<()> {
                         }
                     }
                     "panic" => panic!("handler exploded"),
+                    "meta" => {
+                        let custom = ctx.meta().get("example.com/custom").cloned();
+                        let text = serde_json::to_string(&json!({
+                            "custom": custom,
+                            "traceparent": ctx.traceparent(),
+                            "progressToken": ctx.progress_token(),
+                            "client": ctx.client_info().map(|i| i.name.clone()),
+                        }))
+                        .expect("serializable");
+                        Ok(CallToolResult::success(vec![ContentBlock::text(text)]))
+                    }
                     other => Ok(CallToolResult::success(vec![ContentBlock::text(other)])),
                 }
             }
@@ -86,7 +97,11 @@ async fn server(flags: &Flags) -> RunningServer<()> {
 }
 
 fn call(name: &str) -> Inbound {
-    let message = json!({
+    call_with_meta(name, |_| {})
+}
+
+fn call_with_meta(name: &str, edit: impl FnOnce(&mut Value)) -> Inbound {
+    let mut message = json!({
         "jsonrpc": "2.0",
         "id": 7,
         "method": "tools/call",
@@ -101,6 +116,7 @@ fn call(name: &str) -> Inbound {
             },
         },
     });
+    edit(&mut message["params"]["_meta"]);
     Inbound::from(serde_json::from_value::<JsonRpcMessage>(message).expect("a request"))
 }
 
@@ -220,4 +236,48 @@ async fn a_response_answers_nothing() {
     .collect::<Vec<_>>()
     .await;
     assert!(answers.is_empty());
+}
+
+#[tokio::test]
+async fn the_handler_sees_every_member_of_meta() {
+    let running = server(&Flags::default()).await;
+    let inbound = call_with_meta("meta", |meta| {
+        meta["example.com/custom"] = json!({"deep": [1, 2]});
+        meta["traceparent"] = json!("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    });
+    let answers = all(&running, inbound).await;
+    let text = answers[0]["result"]["content"][0]["text"]
+        .as_str()
+        .unwrap_or_default();
+    let seen: Value = serde_json::from_str(text).expect("the tool's JSON");
+    assert_eq!(seen["custom"], json!({"deep": [1, 2]}));
+    assert_eq!(
+        seen["traceparent"],
+        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    );
+    assert_eq!(seen["progressToken"], "p1");
+    assert_eq!(seen["client"], "test");
+}
+
+#[tokio::test]
+async fn meta_that_is_not_an_object_is_invalid_params() {
+    let running = server(&Flags::default()).await;
+    let answers = all(&running, call_with_meta("echo", |meta| *meta = json!(5))).await;
+    assert_eq!(
+        answers[0]["error"]["code"],
+        ErrorCode::INVALID_PARAMS.0,
+        "{answers:?}"
+    );
+    let answers = all(
+        &running,
+        call_with_meta("echo", |meta| {
+            meta[meta::CLIENT_CAPABILITIES] = json!("none");
+        }),
+    )
+    .await;
+    assert_eq!(
+        answers[0]["error"]["code"],
+        ErrorCode::INVALID_PARAMS.0,
+        "{answers:?}"
+    );
 }

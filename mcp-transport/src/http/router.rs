@@ -38,6 +38,9 @@ pub(crate) enum Control {
         prime: bool,
         reply: oneshot::Sender<bool>,
     },
+    /// The client cancelled this request (`notifications/cancelled`): no
+    /// response will come, so its stream stops waiting for one.
+    Cancelled(RequestId),
     /// Resume a stream after an event (`GET` with `Last-Event-ID`); the reply
     /// is `None` when the stream never existed.
     Resume {
@@ -204,6 +207,33 @@ impl Router {
                 let resumed = self.resume(after).await;
                 let _ = reply.send(resumed);
             }
+            Control::Cancelled(id) => self.cancelled(&id),
+        }
+    }
+
+    /// Forgets a cancelled request; its stream ends once nothing else on it
+    /// awaits an answer. A response the engine sent before it saw the
+    /// cancellation has been routed already; one that comes after is dropped.
+    fn cancelled(&mut self, id: &RequestId) {
+        let Some(stream_id) = self.requests.remove(id) else {
+            return;
+        };
+        tracing::debug!(session = %self.session.id, %id, "request cancelled by the client");
+        let Some(stream) = self.streams.get_mut(&stream_id) else {
+            return;
+        };
+        stream.pending -= 1;
+        if stream.pending > 0 {
+            return;
+        }
+        if let Some(done) = self.streams.remove(&stream_id)
+            && let StreamConn::Json {
+                reply: Some(reply),
+                batch,
+                answers,
+            } = done.conn
+        {
+            let _ = reply.send(json_body(batch, &answers));
         }
     }
 
@@ -360,12 +390,7 @@ impl Router {
                 answers,
             } = done.conn
         {
-            let body = if batch {
-                Bytes::from(serde_json::to_vec(&answers).unwrap_or_default())
-            } else {
-                answers.first().map(sse::json).unwrap_or_default()
-            };
-            let _ = reply.send(body);
+            let _ = reply.send(json_body(batch, &answers));
         }
         if let Some(message) = rerouted {
             self.send_standalone(message).await;
@@ -396,6 +421,18 @@ impl Router {
         {
             self.standalone = None;
         }
+    }
+}
+
+/// The JSON body of a finished stream: the answer, or an array of them for a
+/// batch; empty when every request on it was cancelled.
+fn json_body(batch: bool, answers: &[JsonRpcMessage]) -> Bytes {
+    if answers.is_empty() {
+        Bytes::new()
+    } else if batch {
+        Bytes::from(serde_json::to_vec(answers).unwrap_or_default())
+    } else {
+        sse::json(&answers[0])
     }
 }
 

@@ -8,7 +8,10 @@ use futures::SinkExt;
 use futures::channel::mpsc as fmpsc;
 use http::request::Parts;
 use http::{HeaderValue, StatusCode};
-use mcp_types::{ErrorCode, JsonRpcMessage, JsonRpcPayload, ProtocolVersion};
+use mcp_types::{
+    CancelledNotificationParams, ErrorCode, JsonRpcMessage, JsonRpcPayload, ProtocolVersion,
+    RequestId,
+};
 use tokio::sync::{mpsc, oneshot};
 
 use super::event_store::EventId;
@@ -205,6 +208,17 @@ async fn forward(
     Ok(())
 }
 
+/// The request a `notifications/cancelled` message cancels.
+fn cancelled_request(message: &JsonRpcMessage) -> Option<RequestId> {
+    match message {
+        JsonRpcMessage::Notification(n) if n.method == "notifications/cancelled" => n
+            .params_as::<CancelledNotificationParams>()
+            .ok()
+            .and_then(|p| p.request_id),
+        _ => None,
+    }
+}
+
 /// `POST` of the session era.
 pub(crate) async fn post<H: SessionHandler>(
     inner: &Arc<Inner<H>>,
@@ -277,10 +291,27 @@ pub(crate) async fn post<H: SessionHandler>(
         .collect();
     if requests.is_empty() {
         // Notifications and responses: accepted once the engine has them.
-        return match forward(&session, Some(parts), messages, batch).await {
-            Ok(()) => response::status(StatusCode::ACCEPTED),
-            Err(()) => session_gone(answer_id),
-        };
+        let cancelled: Vec<RequestId> = messages.iter().filter_map(cancelled_request).collect();
+        if forward(&session, Some(parts), messages, batch)
+            .await
+            .is_err()
+        {
+            return session_gone(answer_id);
+        }
+        for id in cancelled {
+            // The engine has the cancellation: the request's stream stops
+            // waiting for an answer that will not come.
+            if session
+                .control
+                .clone()
+                .send(Control::Cancelled(id))
+                .await
+                .is_err()
+            {
+                return session_gone(answer_id);
+            }
+        }
+        return response::status(StatusCode::ACCEPTED);
     }
 
     let json = (inner.config.json_response && accept.json) || !accept.sse;
@@ -333,6 +364,8 @@ pub(crate) async fn post<H: SessionHandler>(
             let answer = rx.await;
             drop(busy);
             match answer {
+                // Every request of the POST was cancelled: nothing to send.
+                Ok(body) if body.is_empty() => response::status(StatusCode::ACCEPTED),
                 Ok(body) => response::json(StatusCode::OK, body),
                 Err(_) => session_gone(answer_id),
             }

@@ -472,3 +472,44 @@ async fn open_streams_keep_a_session_alive() {
     let reply = send(in_session(addr, &session, V), rpc(2, "quick", json!({}))).await;
     assert_eq!(reply.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_cancelled_request_ends_its_stream_and_frees_its_id() {
+    let mut server = start(StreamableHttpConfig::default()).await;
+    let addr = server.addr;
+    let session = initialize(addr, V).await;
+    let mut reply = send(
+        in_session(addr, &session, V),
+        rpc(7, "forever", json!({})),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    // The priming event, then the request's progress: it is running.
+    let _prime = reply.event().await.unwrap();
+    let progress = reply.event().await.unwrap();
+    assert_eq!(progress.json()["method"], "notifications/progress");
+
+    let cancel = json!({
+        "jsonrpc": "2.0",
+        "method": "notifications/cancelled",
+        "params": {"requestId": 7, "reason": "enough"},
+    });
+    let accepted = send(in_session(addr, &session, V), cancel.to_string()).await;
+    assert_eq!(accepted.status, StatusCode::ACCEPTED);
+    expect_event(&mut server.events, "cancelled:").await;
+    // No response will come: the stream ends without one.
+    let rest = within(5.0, reply.events()).await;
+    assert!(rest.is_empty(), "{rest:?}");
+
+    // The id is no longer in flight.
+    let mut again = send(
+        in_session(addr, &session, V),
+        rpc(7, "quick", json!({"n": 2})),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK);
+    let events = again.events().await;
+    let last = events.last().unwrap().json();
+    assert_eq!(last["id"], 7);
+    assert_eq!(last["result"]["echo"]["n"], 2);
+}

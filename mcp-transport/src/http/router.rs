@@ -223,9 +223,14 @@ impl Router {
             return;
         };
         stream.pending -= 1;
-        if stream.pending > 0 {
-            return;
+        if stream.pending == 0 {
+            self.finish_stream(stream_id);
         }
+    }
+
+    /// Ends a stream none of whose requests awaits an answer any more: an SSE
+    /// stream's body ends as its sender is dropped; a JSON one gets its body.
+    fn finish_stream(&mut self, stream_id: u64) {
         if let Some(done) = self.streams.remove(&stream_id)
             && let StreamConn::Json {
                 reply: Some(reply),
@@ -382,15 +387,8 @@ impl Router {
                 }
             }
         }
-        if stream.pending == 0
-            && let Some(done) = self.streams.remove(&stream_id)
-            && let StreamConn::Json {
-                reply: Some(reply),
-                batch,
-                answers,
-            } = done.conn
-        {
-            let _ = reply.send(json_body(batch, &answers));
+        if stream.pending == 0 {
+            self.finish_stream(stream_id);
         }
         if let Some(message) = rerouted {
             self.send_standalone(message).await;

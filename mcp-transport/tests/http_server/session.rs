@@ -478,11 +478,7 @@ async fn a_cancelled_request_ends_its_stream_and_frees_its_id() {
     let mut server = start(StreamableHttpConfig::default()).await;
     let addr = server.addr;
     let session = initialize(addr, V).await;
-    let mut reply = send(
-        in_session(addr, &session, V),
-        rpc(7, "forever", json!({})),
-    )
-    .await;
+    let mut reply = send(in_session(addr, &session, V), rpc(7, "forever", json!({}))).await;
     assert_eq!(reply.status, StatusCode::OK);
     // The priming event, then the request's progress: it is running.
     let _prime = reply.event().await.unwrap();

@@ -36,11 +36,18 @@ pub(crate) struct KnownMeta<'a> {
     pub(crate) log_level: Option<&'a RawValue>,
 }
 
-impl KnownMeta<'_> {
+impl<'a> KnownMeta<'a> {
     /// The 2026-07-28 protocol version, when `_meta` names one as a string.
-    pub(crate) fn protocol_version(&self) -> Option<std::borrow::Cow<'_, str>> {
-        self.protocol_version
-            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+    pub(crate) fn protocol_version(&self) -> Option<std::borrow::Cow<'a, str>> {
+        let raw = self.protocol_version?;
+        // Borrowed unless the string holds escapes (serde reads a bare
+        // `Cow<str>` as owned, which would cost an allocation per request).
+        match serde_json::from_str::<&'a str>(raw.get()) {
+            Ok(text) => Some(std::borrow::Cow::Borrowed(text)),
+            Err(_) => serde_json::from_str::<String>(raw.get())
+                .ok()
+                .map(std::borrow::Cow::Owned),
+        }
     }
 }
 
@@ -93,6 +100,13 @@ mod tests {
         );
         assert_eq!(known.client_info.map(RawValue::get), Some(r#"{"i":2}"#));
         assert_eq!(member::<String>(known.log_level).as_deref(), Some("debug"));
+    }
+
+    #[test]
+    fn a_version_with_escapes_is_still_read() {
+        let text = r#"{"io.modelcontextprotocol/protocolVersion": "2026\u002d07-28"}"#;
+        let known: KnownMeta<'_> = serde_json::from_str(text).unwrap();
+        assert_eq!(known.protocol_version().as_deref(), Some("2026-07-28"));
     }
 
     #[test]

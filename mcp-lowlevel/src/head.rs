@@ -39,15 +39,7 @@ pub(crate) struct KnownMeta<'a> {
 impl<'a> KnownMeta<'a> {
     /// The 2026-07-28 protocol version, when `_meta` names one as a string.
     pub(crate) fn protocol_version(&self) -> Option<std::borrow::Cow<'a, str>> {
-        let raw = self.protocol_version?;
-        // Borrowed unless the string holds escapes (serde reads a bare
-        // `Cow<str>` as owned, which would cost an allocation per request).
-        match serde_json::from_str::<&'a str>(raw.get()) {
-            Ok(text) => Some(std::borrow::Cow::Borrowed(text)),
-            Err(_) => serde_json::from_str::<String>(raw.get())
-                .ok()
-                .map(std::borrow::Cow::Owned),
-        }
+        self.protocol_version.and_then(mcp_types::raw_str)
     }
 }
 

@@ -507,6 +507,37 @@ pub fn parse_params<T: serde::de::DeserializeOwned>(
     serde_json::from_str(params.map_or("{}", RawValue::get))
 }
 
+/// The text of a raw JSON value that is a string: borrowed from the raw text
+/// unless the string holds escapes; `None` for any other JSON type.
+///
+/// This reads a member kept as `&RawValue` (so that a member of the wrong
+/// type does not fail the whole parse) without an allocation in the usual
+/// case.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use serde_json::value::RawValue;
+///
+/// let plain: &RawValue = serde_json::from_str(r#""2026-07-28""#).unwrap();
+/// assert!(matches!(mcp_types::raw_str(plain), Some(Cow::Borrowed("2026-07-28"))));
+/// let escaped: &RawValue = serde_json::from_str(r#""a\u0062c""#).unwrap();
+/// assert_eq!(mcp_types::raw_str(escaped).as_deref(), Some("abc"));
+/// let number: &RawValue = serde_json::from_str("5").unwrap();
+/// assert_eq!(mcp_types::raw_str(number), None);
+/// ```
+pub fn raw_str(raw: &RawValue) -> Option<Cow<'_, str>> {
+    let text = raw.get();
+    if !text.starts_with('"') {
+        return None;
+    }
+    // A valid JSON string: without escapes, its inside is the text.
+    let inner = &text[1..text.len() - 1];
+    if !inner.contains('\\') {
+        return Some(Cow::Borrowed(inner));
+    }
+    serde_json::from_str::<String>(text).ok().map(Cow::Owned)
+}
+
 impl Serialize for JsonRpcMessage {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {

@@ -36,6 +36,7 @@ pub use generated::*;
 pub use jsonrpc::{
     ErrorObject, JsonRpcErrorResponse, JsonRpcMessage, JsonRpcNotification, JsonRpcPayload,
     JsonRpcRequest, JsonRpcResultResponse, ParseError, ProgressToken, RequestId, parse_params,
+    raw_str,
 };
 pub use meta::Meta;
 pub use method::{NotificationMethod, RequestMethod, Revisioned};

@@ -43,16 +43,7 @@ struct RawMeta<'a> {
 }
 
 fn string(raw: Option<&RawValue>) -> Option<Cow<'_, str>> {
-    let text = raw?.get();
-    if !text.starts_with('"') {
-        return None;
-    }
-    // The raw value is a valid JSON string: without escapes, its inside is the text.
-    let inner = &text[1..text.len() - 1];
-    if !inner.contains('\\') {
-        return Some(Cow::Borrowed(inner));
-    }
-    serde_json::from_str::<String>(text).ok().map(Cow::Owned)
+    raw.and_then(mcp_types::raw_str)
 }
 
 /// The params read in one pass, `_meta` included: the common case.

@@ -164,11 +164,7 @@ impl Call {
                         "dropping a server-to-client request: 2026-07-28 streams carry none (use input requests)"
                     );
                 }
-                JsonRpcMessage::Response(ref r) if r.id == self.id => {
-                    self.finished = true;
-                    return Poll::Ready(Some(Next::Final(message)));
-                }
-                JsonRpcMessage::Error(ref e) if e.id.as_ref() == Some(&self.id) => {
+                _ if answers(&message, &self.id) => {
                     self.finished = true;
                     return Poll::Ready(Some(Next::Final(message)));
                 }
@@ -189,6 +185,15 @@ impl Call {
                 Next::Final(m) | Next::Notification(m) => sse::event(None, &m),
             })
         })
+    }
+}
+
+/// Whether `message` is the response (or error) to the request `id`.
+fn answers(message: &JsonRpcMessage, id: &RequestId) -> bool {
+    match message {
+        JsonRpcMessage::Response(r) => r.id == *id,
+        JsonRpcMessage::Error(e) => e.id.as_ref() == Some(id),
+        _ => false,
     }
 }
 
@@ -246,12 +251,7 @@ impl Stream for EngineAnswer {
             this.finish();
             return Poll::Ready(None);
         };
-        let last = match &out.message {
-            JsonRpcMessage::Response(r) => r.id == this.id,
-            JsonRpcMessage::Error(e) => e.id.as_ref() == Some(&this.id),
-            _ => false,
-        };
-        if last {
+        if answers(&out.message, &this.id) {
             this.finish();
         }
         Poll::Ready(Some(out.message))

@@ -64,7 +64,7 @@ pub(crate) struct MessageInfo {
 }
 
 fn string(raw: Option<&RawValue>) -> Option<String> {
-    raw.and_then(|r| serde_json::from_str::<String>(r.get()).ok())
+    raw.and_then(mcp_types::raw_str).map(Cow::into_owned)
 }
 
 impl MessageInfo {

@@ -21,16 +21,16 @@ use tokio::sync::{mpsc, oneshot};
 use super::event_store::{EventId, EventLog, STANDALONE_STREAM};
 use super::sse;
 use super::table::{SessionHandle, SessionTable};
-use crate::Outbound;
+use crate::{Inbound, Outbound};
 
 /// How long a closed session's engine may take to finish what it is doing.
 const CLOSE_GRACE: Duration = Duration::from_secs(10);
 
 /// A request from an HTTP handler to the router.
 pub(crate) enum Control {
-    /// Open a response stream for the requests of a `POST`; the reply is the
-    /// id of a request already in flight, if one is.
-    Open(OpenStream, oneshot::Sender<Result<(), RequestId>>),
+    /// Open a response stream for the requests of a `POST` and hand its
+    /// messages to the engine.
+    Open(OpenStream, oneshot::Sender<Opened>),
     /// Attach a `GET` connection as the standalone stream; the reply is `false`
     /// when one is attached already.
     Standalone {
@@ -51,8 +51,8 @@ pub(crate) enum Control {
 
 /// A `POST` response stream to open.
 pub(crate) struct OpenStream {
-    /// The requests answered on it.
-    pub(crate) requests: Vec<RequestId>,
+    /// The `POST`'s messages; its requests are answered on the stream.
+    pub(crate) messages: Vec<Inbound>,
     /// Where its messages go.
     pub(crate) conn: Conn,
     /// Whether it starts with a priming event.
@@ -70,6 +70,19 @@ pub(crate) enum Conn {
         reply: oneshot::Sender<Bytes>,
         batch: bool,
     },
+}
+
+/// The router's reply to [`Control::Open`].
+pub(crate) enum Opened {
+    /// The stream is open and the engine has the messages. The router hands
+    /// them over itself, in the same task as the engine: one wake-up less per
+    /// request than a reply the handler would act on.
+    Forwarded,
+    /// The stream is open, but the engine's queue was full: these messages
+    /// are the handler's to send (the router never waits on the engine).
+    Unsent(Vec<Inbound>),
+    /// A request with this id is already in flight: nothing was opened.
+    Duplicate(RequestId),
 }
 
 /// What a resumed stream sends: the events it missed, then (while it is live)
@@ -112,6 +125,8 @@ pub(crate) struct Router {
     table: Weak<SessionTable>,
     outbound: fmpsc::Receiver<Outbound>,
     control: fmpsc::Receiver<Control>,
+    /// To the engine, for the messages of the streams it opens.
+    inbound: fmpsc::Sender<Inbound>,
     /// Dropping it ends the engine's reader.
     close: Option<oneshot::Sender<()>>,
     log: Option<Box<dyn EventLog>>,
@@ -136,6 +151,7 @@ impl Router {
         config: RouterConfig,
     ) -> Self {
         Router {
+            inbound: session.inbound.clone(),
             session,
             table,
             outbound,
@@ -184,8 +200,8 @@ impl Router {
     async fn on_control(&mut self, control: Control) {
         match control {
             Control::Open(open, reply) => {
-                let result = self.open(open);
-                let _ = reply.send(result);
+                let opened = self.open(open);
+                let _ = reply.send(opened);
             }
             Control::Standalone { conn, prime, reply } => {
                 if self.standalone.as_ref().is_some_and(|c| !c.is_closed()) {
@@ -242,13 +258,15 @@ impl Router {
         }
     }
 
-    fn open(&mut self, open: OpenStream) -> Result<(), RequestId> {
-        if let Some(dup) = open
-            .requests
-            .iter()
-            .find(|id| self.requests.contains_key(*id))
-        {
-            return Err(dup.clone());
+    fn open(&mut self, open: OpenStream) -> Opened {
+        let requests = || {
+            open.messages.iter().filter_map(|m| match &m.message {
+                JsonRpcMessage::Request(r) => Some(&r.id),
+                _ => None,
+            })
+        };
+        if let Some(dup) = requests().find(|id| self.requests.contains_key(*id)) {
+            return Opened::Duplicate(dup.clone());
         }
         let stream = self.next_stream;
         self.next_stream += 1;
@@ -273,9 +291,10 @@ impl Router {
                 answers: Vec::new(),
             },
         };
-        let pending = open.requests.len();
-        for id in open.requests {
-            self.requests.insert(id, stream);
+        let mut pending = 0;
+        for id in requests() {
+            self.requests.insert(id.clone(), stream);
+            pending += 1;
         }
         self.streams.insert(
             stream,
@@ -286,7 +305,21 @@ impl Router {
                 initialize: open.initialize,
             },
         );
-        Ok(())
+        self.forward(open.messages)
+    }
+
+    /// Hands a stream's messages to the engine without waiting: what does
+    /// not fit in its queue goes back to the handler.
+    fn forward(&mut self, messages: Vec<Inbound>) -> Opened {
+        let mut messages = messages.into_iter();
+        while let Some(message) = messages.next() {
+            if let Err(e) = self.inbound.try_send(message) {
+                let mut unsent = vec![e.into_inner()];
+                unsent.extend(messages);
+                return Opened::Unsent(unsent);
+            }
+        }
+        Opened::Forwarded
     }
 
     async fn resume(&mut self, after: EventId) -> Option<Resumed> {

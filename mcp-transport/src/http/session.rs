@@ -19,7 +19,7 @@ use super::guard::Accept;
 use super::handler::SessionHandler;
 use super::headers::{LAST_EVENT_ID, MCP_PROTOCOL_VERSION, MCP_SESSION_ID};
 use super::response::{self, HttpResponse, SESSION_NOT_FOUND, TRANSPORT_ERROR};
-use super::router::{Conn, Control, OpenStream, Resumed, Router, RouterConfig};
+use super::router::{Conn, Control, OpenStream, Opened, Resumed, Router, RouterConfig};
 use super::service::Inner;
 use super::session_transport::SessionTransport;
 use super::sse::{Source, SseBody};
@@ -177,33 +177,41 @@ fn create_session<H: SessionHandler>(
     Ok(session)
 }
 
-/// Hands the messages to the engine, each with the request's parts (and its
-/// place in the batch).
-async fn forward(
-    session: &SessionHandle,
-    mut parts: Option<Parts>,
-    messages: Vec<JsonRpcMessage>,
-    batch: bool,
-) -> Result<(), ()> {
+/// The messages as the engine takes them, each with the request's parts (and
+/// its place in the batch).
+fn inbound(parts: Parts, messages: Vec<JsonRpcMessage>, batch: bool) -> Vec<Inbound> {
     let len = messages.len();
-    let mut inbound = session.inbound.clone();
-    for (index, message) in messages.into_iter().enumerate() {
-        let mut extensions = http::Extensions::new();
-        if index + 1 == len {
-            extensions.insert(parts.take().ok_or(())?);
-        } else if let Some(p) = &parts {
-            extensions.insert(p.clone());
-        }
-        if batch {
-            extensions.insert(BatchPosition { index, len });
-        }
-        inbound
-            .send(Inbound {
+    let mut parts = Some(parts);
+    messages
+        .into_iter()
+        .enumerate()
+        .map(|(index, message)| {
+            let mut extensions = http::Extensions::new();
+            // The last message takes the parts; the others get copies.
+            let own = if index + 1 == len {
+                parts.take()
+            } else {
+                parts.clone()
+            };
+            if let Some(parts) = own {
+                extensions.insert(parts);
+            }
+            if batch {
+                extensions.insert(BatchPosition { index, len });
+            }
+            Inbound {
                 message,
                 extensions,
-            })
-            .await
-            .map_err(|_| ())?;
+            }
+        })
+        .collect()
+}
+
+/// Hands the messages to the engine.
+async fn forward(session: &SessionHandle, messages: Vec<Inbound>) -> Result<(), ()> {
+    let mut inbound = session.inbound.clone();
+    for message in messages {
+        inbound.send(message).await.map_err(|_| ())?;
     }
     Ok(())
 }
@@ -282,17 +290,13 @@ pub(crate) async fn post<H: SessionHandler>(
         );
     }
 
-    let requests: Vec<_> = messages
+    if !messages
         .iter()
-        .filter_map(|m| match m {
-            JsonRpcMessage::Request(r) => Some(r.id.clone()),
-            _ => None,
-        })
-        .collect();
-    if requests.is_empty() {
+        .any(|m| matches!(m, JsonRpcMessage::Request(_)))
+    {
         // Notifications and responses: accepted once the engine has them.
         let cancelled: Vec<RequestId> = messages.iter().filter_map(cancelled_request).collect();
-        if forward(&session, Some(parts), messages, batch)
+        if forward(&session, inbound(parts, messages, batch))
             .await
             .is_err()
         {
@@ -323,7 +327,7 @@ pub(crate) async fn post<H: SessionHandler>(
         (Conn::Sse(tx), None, Some(rx))
     };
     let open = OpenStream {
-        requests,
+        messages: inbound(parts, messages, batch),
         conn,
         prime: !initialize && version >= ProtocolVersion::V2025_11_25,
         initialize,
@@ -339,8 +343,13 @@ pub(crate) async fn post<H: SessionHandler>(
         return session_gone(answer_id);
     }
     match reply_rx.await {
-        Ok(Ok(())) => {}
-        Ok(Err(dup)) => {
+        Ok(Opened::Forwarded) => {}
+        Ok(Opened::Unsent(rest)) => {
+            if forward(&session, rest).await.is_err() {
+                return session_gone(answer_id);
+            }
+        }
+        Ok(Opened::Duplicate(dup)) => {
             return response::error_msg(
                 StatusCode::BAD_REQUEST,
                 Some(dup.clone()),
@@ -349,12 +358,6 @@ pub(crate) async fn post<H: SessionHandler>(
             );
         }
         Err(_) => return session_gone(answer_id),
-    }
-    if forward(&session, Some(parts), messages, batch)
-        .await
-        .is_err()
-    {
-        return session_gone(answer_id);
     }
 
     let mut response = match (json_rx, sse_rx) {

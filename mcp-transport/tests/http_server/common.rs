@@ -167,6 +167,10 @@ pub async fn echo_engine(transport: SessionTransport, log: mpsc::UnboundedSender
         );
         match inbound.message {
             JsonRpcMessage::Request(r) => {
+                if r.method == "stall_reader" {
+                    // The engine stops reading for a while: its queue fills.
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
                 tasks.push(tokio::spawn(answer(r, out_tx.clone(), log.clone())));
             }
             JsonRpcMessage::Notification(n) => {

@@ -509,3 +509,43 @@ async fn a_cancelled_request_ends_its_stream_and_frees_its_id() {
     assert_eq!(last["id"], 7);
     assert_eq!(last["result"]["echo"]["n"], 2);
 }
+
+#[tokio::test]
+async fn requests_sent_while_the_engine_is_not_reading_all_get_answers() {
+    // A queue of 2 to the engine, which stops reading for 300 ms: the
+    // session's router cannot hand the later requests over at once, so the
+    // POSTs that carry them do, once there is room.
+    let server = start(StreamableHttpConfig::default().channel_capacity(2)).await;
+    let addr = server.addr;
+    let session = initialize(addr, V).await;
+    let stall = send(
+        in_session(addr, &session, V),
+        rpc(1, "stall_reader", json!({})),
+    );
+    let quick = (2..12).map(|id| {
+        let session = session.clone();
+        async move {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let mut reply = send(
+                in_session(addr, &session, V),
+                rpc(id, "quick", json!({ "n": id })),
+            )
+            .await;
+            assert_eq!(reply.status, StatusCode::OK);
+            (id, reply.events().await)
+        }
+    });
+    let (mut stalled, answers) = within(
+        10.0,
+        futures::future::join(stall, futures::future::join_all(quick)),
+    )
+    .await;
+    assert_eq!(stalled.status, StatusCode::OK);
+    let last = stalled.events().await.last().unwrap().json();
+    assert_eq!(last["id"], 1);
+    for (id, events) in answers {
+        let last = events.last().unwrap().json();
+        assert_eq!(last["id"], id);
+        assert_eq!(last["result"]["echo"]["n"], id);
+    }
+}

@@ -33,6 +33,7 @@ mod answer;
 mod connection;
 mod context;
 mod error;
+mod finish;
 mod head;
 pub mod memory;
 mod mrtr;

@@ -1,8 +1,7 @@
 //! [`Router`]: a table from method to typed handler, and [`RouterService`], the
 //! `tower::Service` that runs it.
 
-use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -14,8 +13,8 @@ use mcp_types::{
     RequestMethod, Revisioned, Revisions, meta,
 };
 use serde::Deserialize;
+use serde_json::Value;
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
 use tracing::Instrument;
 
 use crate::HandlerError;
@@ -640,7 +639,18 @@ fn encode<S>(
         }
     };
     let raw = if version.is_stateless() {
-        match finish_stateless(inner, method, &raw, result_type) {
+        let hint = inner
+            .config
+            .cache_hints
+            .iter()
+            .find(|(m, _)| *m == method)
+            .map(|(_, hint)| *hint);
+        let meta = inner
+            .config
+            .result_meta
+            .as_ref()
+            .zip(inner.result_meta.as_deref());
+        match crate::finish::finish(&raw, result_type, meta, hint) {
             Ok(raw) => raw,
             Err(e) => {
                 return error_response(
@@ -653,73 +663,4 @@ fn encode<S>(
         raw
     };
     JsonRpcMessage::Response(JsonRpcResultResponse { id, result: raw })
-}
-
-/// Adds what every 2026-07-28 result carries: `resultType`, the result `_meta`
-/// and default caching hints. The result's members are borrowed, not parsed;
-/// only an existing `_meta` is read, to merge into it.
-fn finish_stateless<'a, S>(
-    inner: &'a Inner<S>,
-    method: &str,
-    raw: &'a RawValue,
-    result_type: &str,
-) -> Result<Box<RawValue>, serde_json::Error> {
-    let config = &inner.config;
-    let mut members: BTreeMap<String, &RawValue> = serde_json::from_str(raw.get())?;
-    let mut added: Vec<(&str, Cow<'a, RawValue>)> = Vec::new();
-    if !members.contains_key("resultType") {
-        let result_type = serde_json::value::to_raw_value(result_type)?;
-        added.push(("resultType", Cow::Owned(result_type)));
-    }
-    if let (Some(extra), Some(extra_raw)) = (&config.result_meta, &inner.result_meta) {
-        match members.get("_meta") {
-            // The usual case: the router's `_meta`, serialized once.
-            None => added.push(("_meta", Cow::Borrowed(&**extra_raw))),
-            Some(m) if m.get().starts_with('{') => {
-                let mut meta: Map<String, Value> = serde_json::from_str(m.get())?;
-                for (k, v) in extra.iter() {
-                    meta.entry(k.clone()).or_insert_with(|| v.clone());
-                }
-                members.remove("_meta");
-                let meta = serde_json::value::to_raw_value(&meta)?;
-                added.push(("_meta", Cow::Owned(meta)));
-            }
-            // A `_meta` that is not an object is the handler's to answer for.
-            Some(_) => {}
-        }
-    }
-    if result_type == "complete"
-        && let Some((_, hint)) = config.cache_hints.iter().find(|(m, _)| *m == method)
-    {
-        if !members.contains_key("ttlMs") {
-            let ttl = serde_json::value::to_raw_value(&hint.ttl_ms)?;
-            added.push(("ttlMs", Cow::Owned(ttl)));
-        }
-        if !members.contains_key("cacheScope") {
-            let scope = if hint.public { "public" } else { "private" };
-            let scope = serde_json::value::to_raw_value(scope)?;
-            added.push(("cacheScope", Cow::Owned(scope)));
-        }
-    }
-    serde_json::value::to_raw_value(&Members { members, added })
-}
-
-/// A result object: the handler's members, then those the router added.
-struct Members<'a> {
-    members: BTreeMap<String, &'a RawValue>,
-    added: Vec<(&'a str, Cow<'a, RawValue>)>,
-}
-
-impl serde::Serialize for Members<'_> {
-    fn serialize<Se: serde::Serializer>(&self, serializer: Se) -> Result<Se::Ok, Se::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.members.len() + self.added.len()))?;
-        for (k, v) in &self.members {
-            map.serialize_entry(k, v)?;
-        }
-        for (k, v) in &self.added {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
 }

@@ -2,14 +2,16 @@
 //! carries them.
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::io::Write as _;
+use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
 use mcp_types::JsonRpcMessage;
 use tokio::sync::mpsc;
-use tokio::time::{Instant, Interval, MissedTickBehavior};
+use tokio::time::{Instant, Sleep};
 
 use super::event_store::EventId;
 use super::stateless::Call;
@@ -75,8 +77,47 @@ pub(crate) enum Source {
 pub(crate) struct SseBody {
     queue: VecDeque<Bytes>,
     source: Source,
-    keep_alive: Option<Interval>,
+    keep_alive: Option<KeepAlive>,
     _guard: Option<StreamGuard>,
+}
+
+/// The comment line of a quiet stream. Its timer is armed only once the
+/// stream waits, and is not moved for each event sent: it checks when it fires.
+/// A quick answer then never touches the runtime's timer wheel, whose lock the
+/// worker threads would otherwise contend for on every request.
+struct KeepAlive {
+    period: Duration,
+    /// When the stream last sent something, once it has waited.
+    last_sent: Instant,
+    timer: Option<Pin<Box<Sleep>>>,
+}
+
+impl KeepAlive {
+    /// Ready when `period` has passed since the stream last sent something.
+    fn poll_due(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        if self.timer.is_none() {
+            // The stream goes quiet now: it has not waited before, so it
+            // sent (or opened) just before this poll.
+            self.last_sent = Instant::now();
+        }
+        loop {
+            let due = self.last_sent + self.period;
+            let timer = self
+                .timer
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(due)));
+            if timer.deadline() != due {
+                timer.as_mut().reset(due);
+            }
+            if timer.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            let now = Instant::now();
+            if now >= due {
+                self.last_sent = now;
+                return Poll::Ready(());
+            }
+        }
+    }
 }
 
 impl SseBody {
@@ -88,10 +129,10 @@ impl SseBody {
         keep_alive: Option<Duration>,
         guard: Option<StreamGuard>,
     ) -> Self {
-        let keep_alive = keep_alive.filter(|d| !d.is_zero()).map(|period| {
-            let mut interval = tokio::time::interval_at(Instant::now() + period, period);
-            interval.set_missed_tick_behavior(MissedTickBehavior::Delay);
-            interval
+        let keep_alive = keep_alive.filter(|d| !d.is_zero()).map(|period| KeepAlive {
+            period,
+            last_sent: Instant::now(),
+            timer: None,
         });
         SseBody {
             queue,
@@ -112,8 +153,11 @@ impl SseBody {
         };
         match polled {
             Poll::Ready(Some(bytes)) => {
-                if let Some(ka) = &mut self.keep_alive {
-                    ka.reset();
+                if let Some(ka) = &mut self.keep_alive
+                    && ka.timer.is_some()
+                {
+                    // Only a stream that has waited keeps time.
+                    ka.last_sent = Instant::now();
                 }
                 return Poll::Ready(Some(bytes));
             }
@@ -126,7 +170,7 @@ impl SseBody {
             Poll::Pending => {}
         }
         if let Some(ka) = &mut self.keep_alive
-            && ka.poll_tick(cx).is_ready()
+            && ka.poll_due(cx).is_ready()
         {
             return Poll::Ready(Some(Bytes::from_static(KEEP_ALIVE)));
         }

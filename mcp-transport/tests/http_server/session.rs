@@ -549,3 +549,29 @@ async fn requests_sent_while_the_engine_is_not_reading_all_get_answers() {
         assert_eq!(last["result"]["echo"]["n"], id);
     }
 }
+
+#[tokio::test]
+async fn a_quiet_stream_sends_keep_alive_comments_and_a_busy_one_does_not() {
+    let config =
+        StreamableHttpConfig::default().keep_alive_interval(Some(Duration::from_millis(100)));
+    let server = start(config).await;
+    let addr = server.addr;
+    let session = initialize(addr, V).await;
+    // "slow": progress, 300 ms of silence, progress, 300 ms, the response.
+    let mut reply = send(in_session(addr, &session, V), rpc(2, "slow", json!({}))).await;
+    let body = String::from_utf8(reply.bytes().await).unwrap();
+    let comments = body.matches(": keep-alive\n\n").count();
+    assert!(
+        (2..=10).contains(&comments),
+        "{comments} comments in {body:?}"
+    );
+    assert!(
+        body.trim_end().ends_with('}'),
+        "the response comes last: {body:?}"
+    );
+
+    // A quick answer has nothing to wait for.
+    let mut reply = send(in_session(addr, &session, V), rpc(3, "quick", json!({}))).await;
+    let body = String::from_utf8(reply.bytes().await).unwrap();
+    assert!(!body.contains(": keep-alive"), "{body:?}");
+}

@@ -117,24 +117,46 @@ pub fn answer<S: McpService>(service: S, inbound: Inbound, config: PeerConfig) -
 
 impl AnswerStream {
     /// The next message the handler queued, failing its requests at once.
-    fn queued(&mut self, cx: &mut Context<'_>) -> Poll<Option<JsonRpcMessage>> {
+    /// The next message the server queued, without waiting (and without
+    /// leaving a waker behind: dropping the stream's last sender would wake
+    /// it, and a task woken while it runs is sent to the back of the queue,
+    /// with another worker thread woken to steal it).
+    fn next_queued(&mut self) -> Option<JsonRpcMessage> {
+        while let Ok(out) = self.outbound.try_recv() {
+            if let Some(message) = self.refuse_requests(out.message) {
+                return Some(message);
+            }
+        }
+        None
+    }
+
+    /// The next message the server queues, waking `cx` when one comes (from
+    /// a task the handler started, say).
+    fn poll_queued(&mut self, cx: &mut Context<'_>) -> Poll<Option<JsonRpcMessage>> {
         while let Poll::Ready(Some(out)) = self.outbound.poll_recv(cx) {
-            match out.message {
-                JsonRpcMessage::Request(r) => {
-                    tracing::debug!(method = %r.method, "a one-message exchange carries no server-to-client requests");
-                    let error = ErrorObject::new(
-                        ErrorCode::METHOD_NOT_FOUND,
-                        format!(
-                            "`{}` cannot be sent here: a 2026-07-28 server asks for input with an `input_required` result",
-                            r.method
-                        ),
-                    );
-                    self.peer.resolve(&r.id, Err(error));
-                }
-                message => return Poll::Ready(Some(message)),
+            if let Some(message) = self.refuse_requests(out.message) {
+                return Poll::Ready(Some(message));
             }
         }
         Poll::Pending
+    }
+
+    /// A request to the client fails at once: there is no stream for its
+    /// answer to come back on. Anything else passes.
+    fn refuse_requests(&self, message: JsonRpcMessage) -> Option<JsonRpcMessage> {
+        let JsonRpcMessage::Request(r) = message else {
+            return Some(message);
+        };
+        tracing::debug!(method = %r.method, "a one-message exchange carries no server-to-client requests");
+        let error = ErrorObject::new(
+            ErrorCode::METHOD_NOT_FOUND,
+            format!(
+                "`{}` cannot be sent here: a 2026-07-28 server asks for input with an `input_required` result",
+                r.method
+            ),
+        );
+        self.peer.resolve(&r.id, Err(error));
+        None
     }
 }
 
@@ -143,19 +165,21 @@ impl Stream for AnswerStream {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
-        if let Poll::Ready(message) = this.queued(cx) {
-            return Poll::Ready(message);
+        if let Some(message) = this.next_queued() {
+            return Poll::Ready(Some(message));
         }
         if let Some(handler) = &mut this.handler {
             let Poll::Ready(reply) = handler.as_mut().poll(cx) else {
-                return Poll::Pending;
+                // The handler waits: so does the stream, for it or for a
+                // message from elsewhere.
+                return this.poll_queued(cx);
             };
             this.handler = None;
             this.reply = reply;
             this.peer.close("the request was answered");
             // What the handler queued just before it finished goes first.
-            if let Poll::Ready(message) = this.queued(cx) {
-                return Poll::Ready(message);
+            if let Some(message) = this.next_queued() {
+                return Poll::Ready(Some(message));
             }
         }
         Poll::Ready(this.reply.take())

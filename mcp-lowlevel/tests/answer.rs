@@ -71,6 +71,17 @@ async fn server(flags: &Flags) -> RunningServer<()> {
                             Err(e) => Err(HandlerError::internal(e.to_string())),
                         }
                     }
+                    "elsewhere" => {
+                        // Progress from another task, later; the handler
+                        // itself never finishes.
+                        let ctx = ctx.clone();
+                        tokio::spawn(async move {
+                            tokio::time::sleep(Duration::from_millis(20)).await;
+                            let _ = ctx.report_progress(1.0, None, None).await;
+                        });
+                        std::future::pending::<()>().await;
+                        Ok(CallToolResult::success(vec![]))
+                    }
                     "panic" => panic!("handler exploded"),
                     "meta" => {
                         let custom = ctx.meta().get("example.com/custom").cloned();
@@ -279,5 +290,24 @@ async fn meta_that_is_not_an_object_is_invalid_params() {
         answers[0]["error"]["code"],
         ErrorCode::INVALID_PARAMS.0,
         "{answers:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_message_from_another_task_wakes_a_waiting_answer() {
+    let running = server(&Flags::default()).await;
+    let mut answer = running.answer(call("elsewhere"));
+    let started = std::time::Instant::now();
+    let first = tokio::time::timeout(Duration::from_secs(5), answer.next())
+        .await
+        .expect("the progress arrives while the handler waits")
+        .expect("a message");
+    let first = serde_json::to_value(&first).expect("serializable");
+    assert_eq!(first["method"], "notifications/progress", "{first}");
+    // Woken by the message itself, not by the timeout's last poll.
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
     );
 }

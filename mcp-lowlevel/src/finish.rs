@@ -28,16 +28,20 @@ pub(crate) fn finish(
     let Members(mut members) = serde_json::from_str(raw.get())?;
     let has = |key: &str| members.iter().any(|(k, _)| k.0 == key);
     let (typed, timed, scoped) = (has("resultType"), has("ttlMs"), has("cacheScope"));
-    let own_meta = members.iter().position(|(k, _)| k.0 == "_meta");
+    // Every member read from the handler's text is raw.
+    let own_meta = members.iter().enumerate().find_map(|(i, (k, v))| match v {
+        Member::Raw(raw) if k.0 == "_meta" => Some((i, *raw)),
+        _ => None,
+    });
     if !typed {
         members.push((Key::from("resultType"), Member::Str(result_type)));
     }
     if let Some((extra, extra_text)) = meta {
         match own_meta {
             None => members.push((Key::from("_meta"), Member::Raw(extra_text))),
-            Some(i) if members[i].1.text().starts_with('{') => {
+            Some((i, own)) if own.get().starts_with('{') => {
                 // The handler's `_meta` wins over the router's, member by member.
-                let mut merged: Map<String, Value> = serde_json::from_str(members[i].1.text())?;
+                let mut merged: Map<String, Value> = serde_json::from_str(own.get())?;
                 for (k, v) in extra.iter() {
                     merged.entry(k.clone()).or_insert_with(|| v.clone());
                 }
@@ -82,16 +86,6 @@ enum Member<'a> {
     Owned(Box<RawValue>),
     Str(&'static str),
     U64(u64),
-}
-
-impl Member<'_> {
-    fn text(&self) -> &str {
-        match self {
-            Member::Raw(raw) => raw.get(),
-            Member::Owned(raw) => raw.get(),
-            Member::Str(_) | Member::U64(_) => "",
-        }
-    }
 }
 
 impl serde::Serialize for Member<'_> {

@@ -125,7 +125,8 @@ pub(crate) struct Router {
     table: Weak<SessionTable>,
     outbound: fmpsc::Receiver<Outbound>,
     control: fmpsc::Receiver<Control>,
-    /// To the engine, for the messages of the streams it opens.
+    /// To the engine, for the messages of the streams it opens (its own
+    /// sender: `try_send` needs one it can borrow mutably).
     inbound: fmpsc::Sender<Inbound>,
     /// Dropping it ends the engine's reader.
     close: Option<oneshot::Sender<()>>,

@@ -216,6 +216,21 @@ async fn forward(session: &SessionHandle, messages: Vec<Inbound>) -> Result<(), 
     Ok(())
 }
 
+/// Tells the session's router of requests the client cancelled, once the
+/// engine has the cancellations: their streams stop waiting for answers that
+/// will not come. `Err` when the session is gone.
+async fn tell_cancelled(session: &SessionHandle, cancelled: Vec<RequestId>) -> Result<(), ()> {
+    for id in cancelled {
+        session
+            .control
+            .clone()
+            .send(Control::Cancelled(id))
+            .await
+            .map_err(|_| ())?;
+    }
+    Ok(())
+}
+
 /// The request a `notifications/cancelled` message cancels.
 fn cancelled_request(message: &JsonRpcMessage) -> Option<RequestId> {
     match message {
@@ -290,30 +305,20 @@ pub(crate) async fn post<H: SessionHandler>(
         );
     }
 
+    // Told to the router once the engine has the messages (a batch of
+    // 2025-03-26 may cancel requests as well as make them).
+    let cancelled: Vec<RequestId> = messages.iter().filter_map(cancelled_request).collect();
     if !messages
         .iter()
         .any(|m| matches!(m, JsonRpcMessage::Request(_)))
     {
         // Notifications and responses: accepted once the engine has them.
-        let cancelled: Vec<RequestId> = messages.iter().filter_map(cancelled_request).collect();
         if forward(&session, inbound(parts, messages, batch))
             .await
             .is_err()
+            || tell_cancelled(&session, cancelled).await.is_err()
         {
             return session_gone(answer_id);
-        }
-        for id in cancelled {
-            // The engine has the cancellation: the request's stream stops
-            // waiting for an answer that will not come.
-            if session
-                .control
-                .clone()
-                .send(Control::Cancelled(id))
-                .await
-                .is_err()
-            {
-                return session_gone(answer_id);
-            }
         }
         return response::status(StatusCode::ACCEPTED);
     }
@@ -358,6 +363,9 @@ pub(crate) async fn post<H: SessionHandler>(
             );
         }
         Err(_) => return session_gone(answer_id),
+    }
+    if tell_cancelled(&session, cancelled).await.is_err() {
+        return session_gone(answer_id);
     }
 
     let mut response = match (json_rx, sse_rx) {

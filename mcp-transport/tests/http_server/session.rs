@@ -511,6 +511,43 @@ async fn a_cancelled_request_ends_its_stream_and_frees_its_id() {
 }
 
 #[tokio::test]
+async fn a_batch_that_cancels_a_request_ends_that_requests_stream() {
+    // 2025-03-26 may batch: a POST that makes a request and cancels an
+    // earlier one. The earlier request's stream must end, not wait forever.
+    let mut server = start(StreamableHttpConfig::default()).await;
+    let addr = server.addr;
+    let session = initialize(addr, "2025-03-26").await;
+    let old = || post(addr).header("mcp-session-id", &session);
+    let mut forever = send(old(), rpc(7, "forever", json!({}))).await;
+    let progress = forever.event().await.unwrap();
+    assert_eq!(progress.json()["method"], "notifications/progress");
+
+    // The cancellation first: the echo engine aborts every task it runs when
+    // it reads one.
+    let batch = json!([
+        {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 7}},
+        {"jsonrpc": "2.0", "id": 8, "method": "quick", "params": {"n": 8}},
+    ]);
+    let mut reply = send(old(), batch.to_string()).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let answers: Vec<serde_json::Value> = reply
+        .events()
+        .await
+        .iter()
+        .map(|e| e.json())
+        .filter(|m| m.get("result").is_some())
+        .collect();
+    assert_eq!(answers.len(), 1, "{answers:?}");
+    assert_eq!(answers[0]["id"], 8);
+    expect_event(&mut server.events, "cancelled:7").await;
+    let rest = within(5.0, forever.events()).await;
+    assert!(
+        rest.is_empty(),
+        "no answer comes for the cancelled request: {rest:?}"
+    );
+}
+
+#[tokio::test]
 async fn requests_sent_while_the_engine_is_not_reading_all_get_answers() {
     // A queue of 2 to the engine, which stops reading for 300 ms: the
     // session's router cannot hand the later requests over at once, so the

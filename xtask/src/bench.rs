@@ -110,10 +110,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), Error> {
     };
     let mut results = Results::default();
     if options.stdio {
-        stdio_group(&catalogue, plan, options.spawns, &log_dir, &mut results);
+        stdio_group(&catalogue, plan, &options, &log_dir, &mut results);
     }
     if options.http {
-        http_group(&catalogue, plan, &log_dir, &mut results);
+        http_group(&catalogue, plan, options.rounds, &log_dir, &mut results);
     }
     if options.memory {
         memory_group(&catalogue, options.sessions, &log_dir, &mut results);
@@ -188,6 +188,49 @@ fn measure_all<T>(
         .collect()
 }
 
+/// Runs a throughput scenario `rounds` times on each of `targets`, the
+/// servers taking turns round by round (so a slow spell of the machine falls
+/// on all of them alike), and keeps each server's median round. A server
+/// whose round fails is not run again and its row says why.
+fn measure_rounds(
+    targets: &[Target],
+    scenario: &str,
+    rounds: usize,
+    run: impl Fn(&Target) -> Result<stats::Measurement, Error>,
+) -> Vec<Row<stats::Measurement>> {
+    let mut done: Vec<Vec<stats::Measurement>> = vec![Vec::new(); targets.len()];
+    let mut failed: Vec<Option<Outcome<stats::Measurement>>> = vec![None; targets.len()];
+    for round in 1..=rounds {
+        let title = if rounds > 1 {
+            format!("{scenario} [{round}/{rounds}]")
+        } else {
+            scenario.to_owned()
+        };
+        for (i, target) in targets.iter().enumerate() {
+            if failed[i].is_some() {
+                continue;
+            }
+            match measure(target, &title, || run(target), show_rps).outcome {
+                Outcome::Done(m) => done[i].push(m),
+                other => failed[i] = Some(other),
+            }
+        }
+    }
+    targets
+        .iter()
+        .zip(done)
+        .zip(failed)
+        .map(|((target, runs), failed)| Row {
+            label: target.label,
+            role: target.role,
+            outcome: failed.unwrap_or_else(|| match stats::median_round(runs) {
+                Some(m) => Outcome::Done(m),
+                None => Outcome::Failed("no round ran".to_owned()),
+            }),
+        })
+        .collect()
+}
+
 /// Other load (percent of one core) above which a run is flagged as noisy.
 pub(crate) const NOISY_PERCENT: f64 = 20.0;
 
@@ -209,7 +252,7 @@ fn show_rps(m: &stats::Measurement) -> String {
 fn stdio_group(
     catalogue: &Catalogue,
     plan: Plan,
-    spawns: usize,
+    options: &Options,
     log_dir: &Path,
     results: &mut Results,
 ) {
@@ -224,12 +267,9 @@ fn stdio_group(
         ),
     ];
     for (title, window, pinned) in scenarios {
-        let rows = measure_all(
-            &catalogue.stdio,
-            title,
-            |target| load_stdio::throughput(target, window, pinned, plan, log_dir),
-            show_rps,
-        );
+        let rows = measure_rounds(&catalogue.stdio, title, options.rounds, |target| {
+            load_stdio::throughput(target, window, pinned, plan, log_dir)
+        });
         results.throughput.push(Section {
             title: title.to_owned(),
             rows,
@@ -239,7 +279,7 @@ fn stdio_group(
     let rows = measure_all(
         &catalogue.stdio,
         title,
-        |target| load_stdio::startup(target, spawns, log_dir),
+        |target| load_stdio::startup(target, options.spawns, log_dir),
         |s| format!("{:.2} ms median", s.median.as_secs_f64() * 1e3),
     );
     results.startup.push(Section {
@@ -248,7 +288,13 @@ fn stdio_group(
     });
 }
 
-fn http_group(catalogue: &Catalogue, plan: Plan, log_dir: &Path, results: &mut Results) {
+fn http_group(
+    catalogue: &Catalogue,
+    plan: Plan,
+    rounds: usize,
+    log_dir: &Path,
+    results: &mut Results,
+) {
     let modes = [
         (
             HttpMode::Stateless,
@@ -262,12 +308,9 @@ fn http_group(catalogue: &Catalogue, plan: Plan, log_dir: &Path, results: &mut R
                 "{name}, {connections} keep-alive connection{}",
                 if connections == 1 { "" } else { "s" }
             );
-            let rows = measure_all(
-                &catalogue.http,
-                &title,
-                |target| load_http::throughput(target, mode, connections, plan, log_dir),
-                show_rps,
-            );
+            let rows = measure_rounds(&catalogue.http, &title, rounds, |target| {
+                load_http::throughput(target, mode, connections, plan, log_dir)
+            });
             results.throughput.push(Section { title, rows });
         }
     }

@@ -1,4 +1,5 @@
-//! Builds the servers under test, all in release mode into one target
+//! Builds the servers under test, all with the `benchmark` profile (release
+//! with fat LTO, declared the same in each manifest) into one target
 //! directory: the rmcp server and the floors from their own workspaces under
 //! `bench/`, and our `bench-server` example when some workspace member has it.
 
@@ -31,6 +32,10 @@ fn run(mut command: Command, what: &str) -> Result<(), Error> {
         Err(format!("building {what} failed ({status})").into())
     }
 }
+
+/// The Cargo profile every server under test is built with; its binaries
+/// land in `<target>/benchmark/`.
+pub(crate) const PROFILE: &str = "benchmark";
 
 /// The external benchmark crates: `(manifest, what)`.
 pub(crate) const EXTERNAL: [(&str, &str); 2] = [
@@ -97,7 +102,7 @@ pub(crate) fn build_all(root: &Path, target_dir: &Path) -> Result<Ours, Error> {
         let mut command = cargo();
         command
             .current_dir(root)
-            .args(["build", "--release", "--manifest-path", manifest])
+            .args(["build", "--profile", PROFILE, "--manifest-path", manifest])
             .arg("--target-dir")
             .arg(target_dir);
         run(command, what)?;
@@ -124,7 +129,8 @@ pub(crate) fn build_all(root: &Path, target_dir: &Path) -> Result<Ours, Error> {
         .current_dir(root)
         .args([
             "build",
-            "--release",
+            "--profile",
+            PROFILE,
             "-p",
             &package,
             "--example",

@@ -14,16 +14,16 @@ cargo xtask bench --only stdio|http|memory|instructions
 cargo xtask bench --server rmcp          # only servers whose name contains \"rmcp\"
 cargo xtask bench --build-only          # what CI runs
 
-# what it builds (release, into one target directory):
-cargo build --release --manifest-path bench/rmcp-server/Cargo.toml
-cargo build --release --manifest-path bench/floor/Cargo.toml
-cargo build --release -p <member> --example bench-server
+# what it builds (profile `benchmark`: release + fat LTO, one target directory):
+cargo build --profile benchmark --manifest-path bench/rmcp-server/Cargo.toml
+cargo build --profile benchmark --manifest-path bench/floor/Cargo.toml
+cargo build --profile benchmark -p <member> --example bench-server
 
 # how it starts each server (HTTP on a free 127.0.0.1 port, endpoint /mcp):
-target/release/examples/bench-server stdio | http <addr> stateful | http <addr> stateless
-target/release/rmcp-bench-server stdio | stdio-pipes | http <addr> stateful | http <addr> stateless
-target/release/floor-stdio
-target/release/floor-http <addr> stateful|stateless
+target/benchmark/examples/bench-server stdio | http <addr> stateful | http <addr> stateless
+target/benchmark/rmcp-bench-server stdio | stdio-pipes | http <addr> stateful | http <addr> stateless
+target/benchmark/floor-stdio
+target/benchmark/floor-http <addr> stateful|stateless
 taskset -c 0 <server> ...               # pinned runs (the load generator pins itself too)
 valgrind --tool=callgrind --callgrind-out-file=<file> <stdio server>   # requests piped in, stdin open until all answered";
 
@@ -40,9 +40,15 @@ fn method(options: &Options) -> String {
   responses frees up in one `write` and reads whatever the pipe holds in one
   `read`. HTTP: a hand-rolled HTTP/1.1 keep-alive client, all connections on
   one current-thread tokio runtime; each connection has one request in flight.
-- **Windows.** {warmup:.1} s warm-up, then {duration:.1} s measured per
-  scenario, against a freshly started server. req/s counts round trips in the
-  measured window; p50/p99 are their latencies (send to full response).
+- **Rounds.** Each throughput scenario runs {rounds} round(s) per server,
+  the servers taking turns, each round against a freshly started server:
+  {warmup:.1} s warm-up, then {duration:.1} s measured. req/s counts round
+  trips in the measured window; p50/p99 are their latencies (send to full
+  response). The tables show each server's median round (by req/s) and, in
+  the last column, every round's req/s: on this small virtual machine the
+  one-connection figures jump between a few levels from one server start to
+  the next (where the scheduler puts the threads), and the median is steadier
+  than any one run.
 - **CPU** is user + system time from `/proc/<pid>/stat` (all threads) over the
   measured window, divided by the round trips; *client CPU* is the load
   generator's, so a reader can see it is not the bottleneck.
@@ -88,6 +94,9 @@ fn method(options: &Options) -> String {
 - **Ratios.** `× rmcp` divides by rmcp's best variant in the same table
   (e.g. `stdio_pipes` over `stdio`); `× floor` by the floor. For req/s higher
   is better; for times, memory and instructions lower is better.
+- **Build.** Every server is built with the same Cargo profile,
+  `benchmark` (release with `lto = \"fat\"` and `codegen-units = 1`),
+  declared alike in the three manifests.
 - **Floors** (`bench/floor/`): `floor-stdio` parses each line with
   serde_json and writes a canned-shape result on one blocking thread;
   `floor-http` is bare hyper 1.x on a multi-threaded tokio runtime doing the
@@ -105,6 +114,7 @@ fn method(options: &Options) -> String {
         every = super::jsonrpc::FULL_CHECK_EVERY,
         warmup = options.warmup.as_secs_f64(),
         duration = options.duration.as_secs_f64(),
+        rounds = options.rounds,
         sessions = options.sessions,
         spawns = options.spawns,
         small = report::thousands(SMALL as f64),

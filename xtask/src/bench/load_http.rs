@@ -225,6 +225,7 @@ async fn drive(
         client_cpu: cpu.client,
         other_cpu: cpu.other,
         peak_rss_kib: 0,
+        rounds: Vec::new(),
     })
 }
 

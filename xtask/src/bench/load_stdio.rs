@@ -251,6 +251,7 @@ fn drive(
         client_cpu: cpu.client,
         other_cpu: cpu.other,
         peak_rss_kib: 0,
+        rounds: Vec::new(),
     })
 }
 

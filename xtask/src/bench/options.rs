@@ -9,19 +9,22 @@ use crate::Error;
 pub(crate) const USAGE: &str = "\
 usage: cargo xtask bench [options]
 
-Builds (release) and benchmarks our bench-server example, the same tools on
+Builds (profile `benchmark`: release + fat LTO) and benchmarks our bench-server example, the same tools on
 rmcp (bench/rmcp-server) and the raw floors (bench/floor), then prints the
 tables and writes BENCHMARKS.md.
 
 options:
-  --quick               short smoke run (0.2 s warm-up, 1 s per scenario, 5 spawns)
+  --quick               short smoke run (0.2 s warm-up, 1 s per scenario, 1 round, 5 spawns)
   --only GROUP[,GROUP]  run only these groups: stdio, http, memory, instructions
                         (instructions: CPU instructions per call under valgrind's
                         callgrind; skipped when valgrind is not on PATH)
   --build-only          build every server, measure nothing (for CI)
   --no-build            use the binaries already built
-  --warmup SECS         unmeasured seconds before each scenario (default 1)
-  --duration SECS       measured seconds per scenario (default 5)
+  --warmup SECS         unmeasured seconds before each round (default 1)
+  --duration SECS       measured seconds per round (default 3)
+  --rounds N            rounds of each throughput scenario, each against a fresh
+                        server, servers taking turns; the median round is shown
+                        (default 3)
   --sessions N          stateful sessions for the memory figure (default 2000)
   --spawns N            cold starts timed for the startup figure (default 20)
   --server TEXT         only servers whose name contains TEXT (e.g. rmcp, floor)
@@ -49,8 +52,10 @@ pub(crate) struct Options {
     pub(crate) instructions: bool,
     /// Unmeasured time per scenario.
     pub(crate) warmup: Duration,
-    /// Measured time per scenario.
+    /// Measured time per round.
     pub(crate) duration: Duration,
+    /// Rounds of each throughput scenario.
+    pub(crate) rounds: usize,
     /// Sessions opened for the memory figure.
     pub(crate) sessions: usize,
     /// Cold starts timed.
@@ -73,7 +78,8 @@ impl Default for Options {
             memory: true,
             instructions: true,
             warmup: Duration::from_secs(1),
-            duration: Duration::from_secs(5),
+            duration: Duration::from_secs(3),
+            rounds: 3,
             sessions: 2000,
             spawns: 20,
             server: None,
@@ -102,10 +108,11 @@ fn count(text: &str) -> Result<usize, Error> {
 
 impl Options {
     /// Parses the arguments after `bench`; `--quick` sets the short times
-    /// unless `--warmup`, `--duration` or `--spawns` say otherwise.
+    /// and one round unless `--warmup`, `--duration`, `--spawns` or
+    /// `--rounds` say otherwise.
     pub(crate) fn parse(args: &[String]) -> Result<Self, Error> {
         let mut options = Options::default();
-        let (mut warmup, mut duration, mut spawns) = (None, None, None);
+        let (mut warmup, mut duration, mut spawns, mut rounds) = (None, None, None, None);
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             let (flag, inline) = match arg.split_once('=') {
@@ -152,6 +159,7 @@ impl Options {
                 "--sessions" => options.sessions = count(&value()?)?,
                 "--server" => options.server = Some(value()?),
                 "--spawns" => spawns = Some(count(&value()?)?),
+                "--rounds" => rounds = Some(count(&value()?)?),
                 "--out" => {
                     let path = value()?;
                     options.out = (path != "-").then(|| PathBuf::from(path));
@@ -163,10 +171,12 @@ impl Options {
             options.warmup = Duration::from_millis(200);
             options.duration = Duration::from_secs(1);
             options.spawns = 5;
+            options.rounds = 1;
         }
         options.warmup = warmup.unwrap_or(options.warmup);
         options.duration = duration.unwrap_or(options.duration);
         options.spawns = spawns.unwrap_or(options.spawns);
+        options.rounds = rounds.unwrap_or(options.rounds);
         if options.duration.is_zero() {
             return Err("--duration must be more than 0".into());
         }
@@ -193,7 +203,9 @@ mod tests {
         assert!(o.quick && o.stdio && o.memory && !o.http && !o.instructions);
         assert_eq!(o.warmup, Duration::from_millis(200));
         assert_eq!(o.duration, Duration::from_millis(2500));
-        assert_eq!(o.spawns, 5);
+        assert_eq!((o.spawns, o.rounds), (5, 1));
+        let o = parse(&["--quick", "--rounds", "2"]).unwrap();
+        assert_eq!(o.rounds, 2);
         let o = parse(&["--out", "-", "--sessions", "10", "--build-only"]).unwrap();
         assert_eq!((o.out, o.sessions, o.build_only), (None, 10, true));
     }
@@ -213,6 +225,7 @@ mod tests {
         assert!(parse(&["--duration"]).is_err());
         assert!(parse(&["--duration", "0"]).is_err());
         assert!(parse(&["--sessions", "-1"]).is_err());
+        assert!(parse(&["--rounds", "0"]).is_err());
         assert!(parse(&["--frobnicate"]).is_err());
     }
 }

@@ -197,6 +197,16 @@ fn missing<T>(row: &Row<T>, columns: usize) -> Option<Vec<String>> {
     Some(cells)
 }
 
+/// Every round's req/s, in thousands: `11.6k 14.6k 14.7k`; a dash for a lone
+/// run.
+fn rounds(rps: &[f64]) -> String {
+    if rps.len() < 2 {
+        return "—".to_owned();
+    }
+    let each: Vec<String> = rps.iter().map(|r| format!("{:.1}k", r / 1e3)).collect();
+    each.join(" ")
+}
+
 fn throughput_table(section: &Section<Measurement>) -> String {
     let header = [
         "server",
@@ -209,6 +219,7 @@ fn throughput_table(section: &Section<Measurement>) -> String {
         "client CPU µs/req",
         "server peak RSS MiB",
         "other load %",
+        "req/s of the rounds",
     ];
     let rps = |m: &Measurement| m.rps();
     let rmcp = best(&section.rows, Role::Rmcp, rps, true);
@@ -228,6 +239,7 @@ fn throughput_table(section: &Section<Measurement>) -> String {
                 format!("{:.1}", m.client_us_per_request()),
                 mib(m.peak_rss_kib),
                 format!("{:.0}", m.other_load_percent()),
+                rounds(&m.rounds),
             ],
             _ => missing(row, header.len()).unwrap_or_default(),
         })
@@ -498,6 +510,7 @@ mod tests {
             client_cpu: Duration::ZERO,
             other_cpu: Duration::ZERO,
             peak_rss_kib: 2048,
+            rounds: Vec::new(),
         }
     }
 

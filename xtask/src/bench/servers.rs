@@ -71,7 +71,7 @@ pub(crate) const OURS: &str = "mcp bench-server";
 
 /// Where the binaries of [`crate::bench::build`] land under `target_dir`.
 pub(crate) fn catalogue(target_dir: &Path) -> Catalogue {
-    let release = target_dir.join("release");
+    let release = target_dir.join(super::build::PROFILE);
     let ours = release.join("examples").join("bench-server");
     let rmcp = release.join("rmcp-bench-server");
     let target = |label, role, program: &PathBuf, args: &[&'static str]| Target {
@@ -268,7 +268,7 @@ mod tests {
         let c = catalogue(Path::new("/t"));
         assert_eq!(
             c.stdio[0].program,
-            Path::new("/t/release/examples/bench-server")
+            Path::new("/t/benchmark/examples/bench-server")
         );
         assert_eq!(c.stdio[0].role, Role::Ours);
         assert!(c.http.iter().any(|t| t.role == Role::Floor));

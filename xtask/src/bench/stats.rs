@@ -81,6 +81,26 @@ pub(crate) struct Measurement {
     pub(crate) other_cpu: Duration,
     /// Server peak resident set (VmHWM) at the end of the run, in KiB.
     pub(crate) peak_rss_kib: u64,
+    /// req/s of every round of the scenario, this one's included, in the
+    /// order they ran (see [`median_round`]); empty for a lone run.
+    pub(crate) rounds: Vec<f64>,
+}
+
+/// The round with the median req/s (of an even count, the upper one), with
+/// every round's req/s in [`Measurement::rounds`]; `None` for no rounds.
+///
+/// Each round runs against a freshly started server, so it also samples where
+/// the scheduler places the server's threads: on a small virtual machine the
+/// one-connection figures jump between a few levels from one start to the
+/// next, and a median of rounds is steadier than any one run.
+pub(crate) fn median_round(runs: Vec<Measurement>) -> Option<Measurement> {
+    let rounds: Vec<f64> = runs.iter().map(Measurement::rps).collect();
+    let mut order: Vec<usize> = (0..runs.len()).collect();
+    order.sort_by(|&a, &b| rounds[a].total_cmp(&rounds[b]));
+    let median = *order.get(runs.len() / 2)?;
+    let mut chosen = runs.into_iter().nth(median)?;
+    chosen.rounds = rounds;
+    Some(chosen)
 }
 
 impl Measurement {
@@ -228,6 +248,7 @@ mod tests {
             client_cpu: Duration::from_millis(100),
             other_cpu: Duration::from_millis(300),
             peak_rss_kib: 0,
+            rounds: Vec::new(),
         };
         assert_eq!(m.other_load_percent(), 15.0);
         assert_eq!(m.rps(), 10_000.0);
@@ -250,5 +271,27 @@ mod tests {
         assert_eq!(startup.median, Duration::from_millis(2));
         assert_eq!(startup.min, Duration::from_millis(1));
         assert_eq!(startup.max, Duration::from_millis(3));
+    }
+
+    #[test]
+    fn the_median_round_is_kept_with_every_rounds_rate() {
+        let run = |requests, p50| Measurement {
+            requests,
+            elapsed: Duration::from_secs(1),
+            p50: Duration::from_micros(p50),
+            p99: Duration::ZERO,
+            server_cpu: Duration::ZERO,
+            client_cpu: Duration::ZERO,
+            other_cpu: Duration::ZERO,
+            peak_rss_kib: 0,
+            rounds: Vec::new(),
+        };
+        let m = median_round(vec![run(300, 3), run(100, 1), run(200, 2)]).unwrap();
+        assert_eq!((m.requests, m.p50), (200, Duration::from_micros(2)));
+        assert_eq!(m.rounds, [300.0, 100.0, 200.0]);
+        let m = median_round(vec![run(100, 1), run(200, 2)]).unwrap();
+        assert_eq!(m.requests, 200, "of two, the upper");
+        assert_eq!(median_round(vec![run(5, 5)]).unwrap().rounds, [5.0]);
+        assert_eq!(median_round(Vec::new()), None);
     }
 }

@@ -111,20 +111,36 @@ pub(crate) struct Accept {
     pub(crate) sse: bool,
 }
 
+/// The `Accept` values MCP clients send, which say both types without
+/// parameters: read without splitting and comparing media ranges.
+const BOTH: [&[u8]; 2] = [
+    b"application/json, text/event-stream",
+    b"text/event-stream, application/json",
+];
+
 /// Reads `Accept`; a request without one accepts anything.
 pub(crate) fn accept(headers: &HeaderMap) -> Accept {
-    let mut values = headers.get_all(ACCEPT).iter().peekable();
-    if values.peek().is_none() {
-        return Accept {
-            json: true,
-            sse: true,
-        };
+    let both = Accept {
+        json: true,
+        sse: true,
+    };
+    let mut values = headers.get_all(ACCEPT).iter();
+    match (values.next(), values.next()) {
+        (None, _) => both,
+        (Some(v), None) if BOTH.contains(&v.as_bytes()) => both,
+        _ => media_ranges(headers),
     }
+}
+
+/// Reads every media range of every `Accept` value.
+fn media_ranges(headers: &HeaderMap) -> Accept {
     let mut accept = Accept {
         json: false,
         sse: false,
     };
-    for range in values
+    for range in headers
+        .get_all(ACCEPT)
+        .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
     {
@@ -294,5 +310,22 @@ mod tests {
                 sse: true
             }
         );
+    }
+
+    #[test]
+    fn the_usual_values_read_as_their_media_ranges_do() {
+        for usual in BOTH {
+            let value = std::str::from_utf8(usual).unwrap();
+            let headers = parts(&[("accept", value)]).headers;
+            assert_eq!(accept(&headers), media_ranges(&headers), "{value}");
+        }
+        // Two values, one of them usual: every range counts.
+        let headers = parts(&[
+            ("accept", "application/json, text/event-stream"),
+            ("accept", "text/event-stream;q=0"),
+        ])
+        .headers;
+        assert_eq!(accept(&headers), media_ranges(&headers));
+        assert!(accept(&headers).json && accept(&headers).sse);
     }
 }

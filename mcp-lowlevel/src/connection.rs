@@ -210,7 +210,7 @@ where
             }
             Event::Inbound(Some(Err(e))) => {
                 tracing::debug!(error = %e, "transport failed");
-                self.peer.close(&e.to_string());
+                self.peer.close(e.to_string());
                 return Err(e);
             }
             Event::Inbound(Some(Ok(inbound))) => self.dispatch(inbound).await?,

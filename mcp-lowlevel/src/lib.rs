@@ -43,6 +43,7 @@ mod router;
 mod server;
 mod service;
 mod session;
+mod signal;
 pub mod tasks;
 
 pub use answer::{AnswerStream, answer};

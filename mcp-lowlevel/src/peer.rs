@@ -1,6 +1,7 @@
 //! [`Peer`]: the handle through which either side sends requests and
 //! notifications to the other, and the table of requests awaiting an answer.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -18,6 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::PeerError;
 use crate::session::Session;
+use crate::signal::Signal;
 
 type Answer = Result<Box<RawValue>, ErrorObject>;
 
@@ -62,8 +64,8 @@ pub(crate) struct PeerShared {
     config: PeerConfig,
     session: Session,
     request_meta: Mutex<Option<Meta>>,
-    closed: Mutex<Option<String>>,
-    closed_signal: tokio_util::sync::CancellationToken,
+    closed: Mutex<Option<Cow<'static, str>>>,
+    closed_signal: Signal,
 }
 
 /// A handle to the other side of a connection: send it requests and
@@ -105,7 +107,7 @@ impl Peer {
             session: Session::new(),
             request_meta: Mutex::default(),
             closed: Mutex::default(),
-            closed_signal: tokio_util::sync::CancellationToken::new(),
+            closed_signal: Signal::default(),
         };
         (
             Peer {
@@ -156,7 +158,7 @@ impl Peer {
 
     /// Resolves when the connection has ended.
     pub async fn closed(&self) {
-        self.shared.closed_signal.cancelled().await;
+        self.shared.closed_signal.wait().await;
     }
 
     /// Sends a typed notification.
@@ -326,9 +328,9 @@ impl Peer {
     }
 
     /// Fails every request awaiting an answer: the connection ended.
-    pub(crate) fn close(&self, reason: &str) {
-        lock(&self.shared.closed).get_or_insert_with(|| reason.to_owned());
-        self.shared.closed_signal.cancel();
+    pub(crate) fn close(&self, reason: impl Into<Cow<'static, str>>) {
+        lock(&self.shared.closed).get_or_insert_with(|| reason.into());
+        self.shared.closed_signal.fire();
         let pending: Vec<_> = lock(&self.shared.pending).drain().collect();
         lock(&self.shared.progress).clear();
         // Dropping the senders wakes every waiter with `Closed`.
@@ -337,8 +339,9 @@ impl Peer {
 
     fn close_reason(&self) -> String {
         lock(&self.shared.closed)
-            .clone()
-            .unwrap_or_else(|| "the connection ended".to_owned())
+            .as_deref()
+            .unwrap_or("the connection ended")
+            .to_owned()
     }
 }
 

@@ -2,12 +2,14 @@
 //! identity and capabilities, and the log level.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use mcp_types::{
     ClientCapabilities, Implementation, InitializeResult, LoggingLevel, ProtocolVersion,
 };
+
+use crate::signal::Signal;
 
 /// The state of one session-era connection (or of one stateless request's
 /// sender, for 2026-07-28 peers).
@@ -17,13 +19,12 @@ use mcp_types::{
 #[derive(Debug, Default)]
 pub struct Session {
     version: AtomicU8,
-    initialized: AtomicBool,
+    initialized: Signal,
     client: OnceLock<ClientHello>,
     /// Boxed: only a client's session holds one, and it is large.
     server: OnceLock<Box<InitializeResult>>,
     log_level: AtomicU8,
     subscriptions: Mutex<HashSet<String>>,
-    initialized_signal: tokio_util::sync::CancellationToken,
     task_owner: OnceLock<String>,
 }
 
@@ -71,18 +72,17 @@ impl Session {
     /// Whether `notifications/initialized` has been received (server side) or
     /// sent (client side).
     pub fn is_initialized(&self) -> bool {
-        self.initialized.load(Ordering::Acquire)
+        self.initialized.has_fired()
     }
 
     /// Marks the handshake complete.
     pub fn set_initialized(&self) {
-        self.initialized.store(true, Ordering::Release);
-        self.initialized_signal.cancel();
+        self.initialized.fire();
     }
 
     /// Resolves once the handshake is complete.
     pub async fn initialized(&self) {
-        self.initialized_signal.cancelled().await;
+        self.initialized.wait().await;
     }
 
     /// The client's `initialize` parameters (server side).
